@@ -1,0 +1,49 @@
+"""sfn's engine: load, validate, compile and run Amazon States Language state machines.
+
+    >>> import workflow
+    >>> machine = workflow.load('{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}')
+    >>> [d.code for d in workflow.validate('{"StartAt": "B", "States": {}}')][:1]
+    ['SCHEMA_VALIDATION_FAILED']
+"""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from workflow.diagnostics import Diagnostic, Severity, aws_result, best_match
+from workflow.errors import (DefinitionError, ExpressionSyntaxError, InputError, SfnError,
+                             SourceError, StatesError)
+from workflow.model.machine import StateMachine
+
+__all__ = [
+    "load", "validate", "StateMachine", "Diagnostic", "Severity", "best_match", "aws_result",
+    "SfnError", "InputError", "SourceError", "DefinitionError", "ExpressionSyntaxError",
+    "StatesError",
+]
+
+Definition = str | os.PathLike[str] | dict[str, Any]
+
+
+def _source(definition: Definition) -> Any:
+    from workflow.source import Source, read_source
+    if isinstance(definition, dict):
+        return Source("<definition>", "", definition)
+    return read_source(definition)
+
+
+def validate(definition: Definition) -> list[Diagnostic]:
+    """Every finding (errors and warnings), ordered. ``definition`` is JSON/YAML text, a path
+    to a file, or an already-parsed document. Raises ``SourceError`` only for a file that
+    cannot be read."""
+    from workflow.validation.pipeline import validate_source
+    return validate_source(_source(definition))
+
+
+def load(definition: Definition) -> StateMachine:
+    """Validate and compile; raises ``DefinitionError`` carrying all diagnostics on errors."""
+    from workflow.validation.pipeline import validate_source
+    source = _source(definition)
+    found = validate_source(source)
+    if any(d.is_error for d in found):
+        raise DefinitionError(found, source.where)
+    return StateMachine.from_document(source.document, tuple(found), source.where)

@@ -1,0 +1,44 @@
+"""The ``sfn`` command line. Every failure is one line on stderr and an exit code; never a
+traceback (set SFN_DEBUG=1 to see one for an internal error)."""
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+
+from workflow.errors import SfnError
+
+EXIT_INTERNAL = 70
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="sfn", prog_name="sfn")
+def cli() -> None:
+    """Run AWS Step Functions state machines anywhere."""
+
+
+def _register() -> None:
+    from workflow.cli import validate_cmd
+    cli.add_command(validate_cmd.validate)
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> Any:
+    try:
+        return cli.main(args=argv, prog_name="sfn", standalone_mode=True)
+    except SfnError as exc:
+        click.echo(f"sfn: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("sfn: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug of ours; still one line unless asked for more
+        if os.environ.get("SFN_DEBUG"):
+            raise
+        click.echo(f"sfn: internal error: {type(exc).__name__}: {exc} "
+                   "(set SFN_DEBUG=1 for a traceback)", err=True)
+        sys.exit(EXIT_INTERNAL)
