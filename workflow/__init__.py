@@ -8,18 +8,28 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workflow.diagnostics import Diagnostic, Severity, aws_result, best_match
 from workflow.errors import (DefinitionError, ExpressionSyntaxError, InputError, SfnError,
                              SourceError, StatesError)
-from workflow.model.machine import StateMachine
+
+if TYPE_CHECKING:
+    from workflow.model.machine import StateMachine
 
 __all__ = [
     "load", "validate", "StateMachine", "Diagnostic", "Severity", "best_match", "aws_result",
     "SfnError", "InputError", "SourceError", "DefinitionError", "ExpressionSyntaxError",
     "StatesError",
 ]
+
+def __getattr__(name: str) -> Any:
+    # The compiled model pulls in the expression engines; import it only when asked for.
+    if name == "StateMachine":
+        from workflow.model.machine import StateMachine
+        return StateMachine
+    raise AttributeError(name)
+
 
 Definition = str | os.PathLike[str] | dict[str, Any]
 
@@ -39,11 +49,12 @@ def validate(definition: Definition) -> list[Diagnostic]:
     return validate_source(_source(definition))
 
 
-def load(definition: Definition) -> StateMachine:
+def load(definition: Definition) -> "StateMachine":
     """Validate and compile; raises ``DefinitionError`` carrying all diagnostics on errors."""
     from workflow.validation.pipeline import validate_source
     source = _source(definition)
     found = validate_source(source)
     if any(d.is_error for d in found):
         raise DefinitionError(found, source.where)
+    from workflow.model.machine import StateMachine
     return StateMachine.from_document(source.document, tuple(found), source.where)

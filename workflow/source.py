@@ -147,8 +147,14 @@ def _no_constant(name: str) -> Any:
 
 
 def _duplicate_key_diagnostics(found: list[tuple[str, str]]) -> list[Diagnostic]:
-    return [d.error(d.SCHEMA_VALIDATION_FAILED, f"Duplicate key '{key}' in the same object",
-                    location) for location, key in found]
+    out = []
+    for location, key in found:
+        if location.rsplit("/", 1)[0].endswith("/States"):
+            out.append(d.error(d.DUPLICATE_STATE_NAME, f"Duplicate State name: '{key}'", location))
+        else:
+            out.append(d.error(d.SCHEMA_VALIDATION_FAILED,
+                               f"Duplicate key '{key}' in the same object", location))
+    return out
 
 
 def _parse_yaml(text: str, where: str) -> Source:

@@ -36,7 +36,8 @@ def finish(found: Iterable[Diagnostic], source: Source | None = None) -> list[Di
         position = source.position(diag.location) if source and diag.line is None else None
         if position:
             diag = diag.with_position(*position)
-        placed.append(replace(diag, order=order))
+        state = diag.state if diag.state is not None else state_of(diag.location)
+        placed.append(replace(diag, order=order, state=state))
     return sort_diagnostics(placed)
 
 
@@ -59,3 +60,12 @@ def document_order(document: Any, location: str) -> tuple[int, ...]:
             order.append(1 << 30)
             break
     return tuple(order)
+
+
+def state_of(location: str) -> str | None:
+    """The innermost state a pointer is in: the token after the last ``States``."""
+    tokens = split_pointer(location)
+    for i in range(len(tokens) - 2, -1, -1):
+        if tokens[i] == "States" and (i == 0 or tokens[i - 1] != "States"):
+            return tokens[i + 1]
+    return None
