@@ -24,6 +24,7 @@ from workflow.validation.walk import JSONATA, JSONPATH, Scope, StateRef, Walk
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "asl_schemas"
 SCHEMA_FILES = ("common.json", "states.json", "map.json", "state-machine.json")
 MACHINE_URI = "https://schemas.sfn.dev/asl/state-machine.json"
+Tokens = list[str | int]   # a JSON-pointer path inside the validated object
 STATE_TYPES = ("Task", "Wait", "Pass", "Succeed", "Fail", "Choice", "Parallel", "Map")
 
 
@@ -49,7 +50,8 @@ class Definition:
 
 
 MACHINE_KINDS = ("Top", "Branch", "ItemProcessor", "Iterator")
-STATE_DEFINITIONS = ("StateType",) + tuple(t + ql for t in STATE_TYPES for ql in (JSONPATH, JSONATA))
+STATE_DEFINITIONS = ("StateType",) + tuple(
+    t + ql for t in STATE_TYPES for ql in (JSONPATH, JSONATA))
 STANDALONE = Draft202012Validator({"$ref": MACHINE_URI}, registry=REGISTRY)
 DEFINITIONS = {name: Definition(name) for name in MACHINE_KINDS + STATE_DEFINITIONS}
 
@@ -85,13 +87,14 @@ def _check_state(state: StateRef) -> Iterator[Diagnostic]:
     if isinstance(kind, str) and kind in STATE_TYPES:
         definition = DEFINITIONS[kind + state.query_language]
     else:
-        definition = DEFINITIONS["StateType"]   # unknown Type: its fields cannot be judged, report Type alone
+        # Unknown Type: its fields cannot be judged, so the Type is the only finding.
+        definition = DEFINITIONS["StateType"]
     for path, message in _findings(definition, state.node, state.query_language, machine=False):
         yield error(SCHEMA_VALIDATION_FAILED, message, state.location + pointer(*path), state.name)
 
 
 def _findings(definition: Definition, instance: Any, ql: str,
-              machine: bool) -> Iterator[tuple[list[str | int], str]]:
+              machine: bool) -> Iterator[tuple[Tokens, str]]:
     """(path inside ``instance``, message) pairs, each reported once."""
     if definition.is_valid(instance):
         return
@@ -115,7 +118,7 @@ _ARTICLE = {"string": "a string", "object": "an object", "array": "an array",
             "boolean": "a boolean", "null": "null"}
 
 
-def messages(err: ValidationError, ql: str, machine: bool) -> Iterator[tuple[list[str | int], str]]:
+def messages(err: ValidationError, ql: str, machine: bool) -> Iterator[tuple[Tokens, str]]:
     """AWS-style (path, message) pairs for one jsonschema error."""
     path = list(err.absolute_path)
     keyword = err.validator
@@ -137,12 +140,13 @@ def messages(err: ValidationError, ql: str, machine: bool) -> Iterator[tuple[lis
                      f"supported for the '{other}' QueryLanguage")
     elif keyword == "anyOf":
         names = ", ".join(sub["required"][0] for sub in err.validator_value)
-        yield path, f"The field '{_field(path)}' must contain at least one of these fields: [{names}]"
+        yield path, (f"The field '{_field(path)}' must contain at least one of these fields: "
+                     f"[{names}]")
     else:
         yield path, _value_message(err, path, machine)
 
 
-def _field(path: list[str | int]) -> str:
+def _field(path: Tokens) -> str:
     """The innermost field name of a path (array indexes skipped)."""
     return next((str(t) for t in reversed(path) if isinstance(t, str)), "")
 
@@ -152,7 +156,7 @@ def _extras(err: ValidationError) -> list[str]:
     return [key for key in err.instance if key not in known]
 
 
-def _required(err: ValidationError, path: list[str | int], machine: bool) -> Iterator[tuple[list[str | int], str]]:
+def _required(err: ValidationError, path: Tokens, machine: bool) -> Iterator[tuple[Tokens, str]]:
     missing = [f for f in err.validator_value if f not in err.instance]
     if machine and not path:
         yield path, f"These fields are required: [{', '.join(missing)}]"
@@ -161,7 +165,7 @@ def _required(err: ValidationError, path: list[str | int], machine: bool) -> Ite
         yield path, f"The field '{name}' is required but was missing"
 
 
-def _value_message(err: ValidationError, path: list[str | int], machine: bool) -> str:
+def _value_message(err: ValidationError, path: Tokens, machine: bool) -> str:
     if err.validator == "maxLength":
         return (f"The value for the field '{_field(path)}' must be at most "
                 f"{err.validator_value} characters long")
@@ -179,6 +183,7 @@ def describe(schema: dict[str, Any]) -> str:
     """'an integer between 1 and 99999999 or a JSONata expression' from a field's schema."""
     types = schema.get("type", [])
     types = [types] if isinstance(types, str) else list(types)
+    # In asl_schemas/ a "pattern" only ever marks the strings a field accepts as JSONata strings.
     jsonata = "pattern" in schema and "string" in types
     if jsonata:
         types.remove("string")

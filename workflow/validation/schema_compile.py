@@ -46,7 +46,7 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def compile_schema(schema: Any, resolver: Resolver) -> Check:
-    """A predicate equivalent to ``jsonschema`` validity for ``schema`` (resolved by ``resolver``)."""
+    """A predicate equal to jsonschema's validity for ``schema`` (refs found by ``resolver``)."""
     if schema is True:
         return lambda x: True
     if schema is False:
