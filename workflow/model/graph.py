@@ -15,7 +15,7 @@ START = ""   # no state is named "" (names are 1-80 characters), so this id neve
 
 
 def build_graph(root: s.Machine) -> nx.DiGraph:
-    graph = nx.DiGraph()
+    graph = nx.DiGraph(machines={})
     graph.add_node(START, kind="start", scope=())
     graph.add_edge(START, root.start_at, kind="start")
     _add_machine(graph, root, scope=())
@@ -23,6 +23,7 @@ def build_graph(root: s.Machine) -> nx.DiGraph:
 
 
 def _add_machine(graph: nx.DiGraph, machine: s.Machine, scope: tuple[str | int, ...]) -> None:
+    graph.graph["machines"][machine.location] = machine
     for state in machine.states.values():
         graph.add_node(state.name, kind="state", type=state.type, state=state, scope=scope,
                        start=state.name == machine.start_at)

@@ -38,6 +38,15 @@ class StateMachine:
     def timeout_seconds(self) -> int | None:
         return self.root.timeout_seconds
 
+    def machine(self, location: str) -> s.Machine:
+        """A machine by its JSON pointer: "" (top level), a Parallel branch
+        (``/States/P/Branches/0``) or a Map processor (``/States/M/ItemProcessor``)."""
+        return self._machines[location]
+
+    @property
+    def _machines(self) -> dict[str, s.Machine]:
+        return self.graph.graph["machines"]
+
     def state(self, name: str) -> s.State:
         """Any state, at any nesting level (names are unique across the definition)."""
         return self.graph.nodes[name]["state"]
