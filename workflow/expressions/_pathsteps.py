@@ -39,10 +39,10 @@ def root_value(parsed: ParsedPath, current: Any, scope: Scope) -> Any:
         return scope[0]
     if kind == "context":
         return scope[1] if scope[1] is not None else {}
-    variables = scope[2]
-    if variables is None or parsed.variable not in variables:
+    variables, name = scope[2], parsed.variable
+    if variables is None or name is None or name not in variables:
         return MISSING
-    return variables[parsed.variable]
+    return variables[name]
 
 
 def compile_steps(segments: tuple[Segment, ...]) -> list[Step]:

@@ -10,7 +10,7 @@ import re
 from typing import Any, Callable, Mapping
 
 from workflow.errors import ExpressionSyntaxError, StatesError
-from workflow.expressions._intrinsic_functions import IMPLEMENTATIONS, fail, format_string
+from workflow.expressions._intrinsic_functions import IMPLEMENTATIONS, Impl, fail, format_string
 from workflow.expressions._intrinsic_parse import RawCall, parse_call, split_template
 from workflow.expressions._intrinsic_specs import (
     SPECS, STRING_RESULT_FUNCTIONS, VALUE_CHECKS, arity_problem, json_kind, kind_problem,
@@ -41,6 +41,9 @@ class IntrinsicCall:
     args: tuple[Any, ...]           # literal values, Path or IntrinsicCall, in order
     text: str
     returns: str | None             # JSON type of the result when fixed ("string", ...)
+    _arg_fns: tuple[ArgFn, ...]
+    _impl: Impl | None              # None for States.Format (needs the template pieces)
+    _pieces: list[str] | None
 
     def __init__(self, name: str, args: tuple[Any, ...], text: str,
                  pieces: list[str] | None = None) -> None:

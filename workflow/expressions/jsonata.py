@@ -68,6 +68,7 @@ class JsonataExpression:
     states_fields: frozenset[str]       # $states members read: input, context, result, errorOutput
     variables: frozenset[str]           # free workflow variables read
     top_level_problems: tuple[str, ...]  # AWS UNSUPPORTED_JSONATA_EXPRESSION messages
+    _jx: Jsonata
 
     def __init__(self, text: str, jx: Jsonata) -> None:
         analysis = analyse(jx.ast)

@@ -40,6 +40,7 @@ class Path:
     keys: tuple[str | int, ...]        # the plain keys of a reference path, else ()
     normalized: str                    # Jayway spelling, e.g. $['a'][0]
     has_length: bool                   # ends with .length(): evaluates to one number
+    _lookup: _Lookup
 
     def __init__(self, text: str, parsed: ParsedPath) -> None:
         set_ = object.__setattr__
