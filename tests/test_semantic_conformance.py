@@ -24,15 +24,6 @@ AWS_WORKFLOWS = CONFORMANCE / "aws-workflows"
 REJECTED_BY_AWS: dict[str, set[str]] = {
     # "top-level" is not a Unicode identifier: AWS requires variable names to be (asl-inventory §7).
     "asl-validator/valid/valid-assign.asl.json": {"/States/ProvideTestData/Assign/top-level"},
-    # A bare word on the right of a filter comparison is no Jayway literal (needs quotes).
-    "asl-validator/valid/valid-current-value-predicate.json": {
-        "/States/Get Record Outputs/Parameters/FooBar.$",
-        "/States/Get Record Outputs/Parameters/FizzBuzz.$"},
-    "aws-workflows/textract-analyze-expense-tf__statemachine.asl.json": {
-        "/States/DetectLabels/ResultSelector/receipt.$",
-        "/States/AnalyzeExpense/ResultSelector/amountPaid.$",
-        "/States/AnalyzeExpense/ResultSelector/invoiceDate.$",
-        "/States/AnalyzeExpense/ResultSelector/vendorName.$"},
     # A JSONPath state under a top-level JSONata (asl-inventory §6.7, measured).
     "asl-validator/valid/valid-map-with-item-batcher-jsonata.json": {
         "/States/Map/ItemProcessor/States/LambdaTask/QueryLanguage"},

@@ -86,6 +86,9 @@ def _comparison(parser: _PathParser) -> FilterNode:
     return FCompare(op, left, _operand(parser))
 
 
+_BARE_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
 def _operand(parser: _PathParser) -> FLiteral | FPath:
     parser.skip_ws()
     char = parser.peek()
@@ -103,5 +106,11 @@ def _operand(parser: _PathParser) -> FLiteral | FPath:
         if parser.text.startswith(word, parser.pos):
             parser.pos += len(word)
             return FLiteral(value)
+    bare = _BARE_WORD.match(parser.text, parser.pos)
+    if bare:
+        # Jayway reads an unquoted word as a string value, and AWS accepts it: AWS's own
+        # published samples filter with [?(@.Name==Receipt)].
+        parser.pos = bare.end()
+        return FLiteral(bare.group())
     found = repr(char) if char else "end of path"
     parser.fail(f"expected a value or a path in the filter but found {found}")
