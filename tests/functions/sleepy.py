@@ -1,0 +1,7 @@
+"""Sleeps for ``event["seconds"]``."""
+import time
+
+
+def handler(event, context):
+    time.sleep(event["seconds"])
+    return "awake"
