@@ -2,7 +2,8 @@
 
     registry = FunctionRegistry()
     registry.register("greet", "fns/greet.py:handler")
-    result = LocalInvoker(registry).invoke(InvocationRequest("greet", {"name": "Ada"}))
+    invoker = LocalInvoker(registry)
+    event = invoke_task(invoker, command)      # TaskSucceeded | TaskFailed | None (parked)
 """
 from __future__ import annotations
 
@@ -11,10 +12,13 @@ from workflow.functions.invoke import (InvocationRequest, InvocationResult, Invo
                                        ServiceError, to_json)
 from workflow.functions.loader import InitFailure
 from workflow.functions.local import LocalInvoker
+from workflow.functions.outcome import (TargetError, build_request, function_target, handles,
+                                        invoke_task, parse_function_name, task_outcome)
 from workflow.functions.registry import FunctionRegistry, FunctionSpec, parse_cli, parse_target
 
 __all__ = [
     "FunctionRegistry", "FunctionSpec", "parse_cli", "parse_target", "InitFailure",
     "Invoker", "InvocationRequest", "InvocationResult", "ServiceError", "LocalInvoker",
-    "LambdaContext", "function_arn", "to_json",
+    "LambdaContext", "function_arn", "to_json", "TargetError", "handles", "function_target",
+    "parse_function_name", "build_request", "task_outcome", "invoke_task",
 ]
