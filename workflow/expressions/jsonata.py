@@ -146,9 +146,24 @@ def _message(exc: Exception) -> str:
     return _ERROR_CODE.sub("", str(exc)).strip() or type(exc).__name__
 
 
+_PARSED: dict[str, JsonataExpression] = {}
+_PARSED_LIMIT = 20_000
+
+
 def parse_jsonata(text: str) -> JsonataExpression:
     """Parse a full ``{% ... %}`` string; raises ExpressionSyntaxError (codes such as S0202
-    stripped, position counted in ``text``)."""
+    stripped, position counted in ``text``). Parsed expressions are immutable and safe to
+    evaluate concurrently, so validation and compilation share one parse per text."""
+    cached = _PARSED.get(text)
+    if cached is None:
+        cached = _parse_uncached(text)
+        if len(_PARSED) >= _PARSED_LIMIT:
+            _PARSED.clear()
+        _PARSED[text] = cached
+    return cached
+
+
+def _parse_uncached(text: str) -> JsonataExpression:
     if not is_jsonata(text):
         raise ExpressionSyntaxError("A JSONata expression must start with '{%' and end with '%}'",
                                     str(text), 0)

@@ -1,0 +1,73 @@
+"""The behavioural corpus (tests/corpus/*.json), run on every runner.
+
+Each case is written from behaviour described in AWS's documentation; see corpus/README.md.
+Waits and retry backoffs use a virtual clock, so the suite never sleeps for them.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import workflow
+from workflow.runner import VirtualClock
+
+CORPUS = Path(__file__).parent / "corpus"
+FUNCTIONS = CORPUS / "functions"
+RUNNERS = ["embedded"]
+
+# (runner, case name) -> why that runner cannot pass the case yet. Strict: an unexpected pass
+# fails the suite, so this list never goes stale.
+EXPECTED_FAILURES: dict[tuple[str, str], str] = {}
+
+
+def load_cases() -> list[dict[str, Any]]:
+    cases: list[dict[str, Any]] = []
+    for path in sorted(CORPUS.glob("*.json")):
+        for case in json.loads(path.read_text()):
+            case["_file"] = path.name
+            cases.append(case)
+    names = [c["name"] for c in cases]
+    duplicates = {n for n in names if names.count(n) > 1}
+    assert not duplicates, f"duplicate corpus case names: {sorted(duplicates)}"
+    return cases
+
+
+CASES = load_cases()
+
+
+def _params() -> list[Any]:
+    params = []
+    for runner in RUNNERS:
+        for case in CASES:
+            reason = EXPECTED_FAILURES.get((runner, case["name"]))
+            marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
+            params.append(pytest.param(runner, case, id=f"{runner}:{case['name']}", marks=marks))
+    return params
+
+
+def run_case(runner: str, case: dict[str, Any]) -> workflow.runner.Execution:
+    functions = {name: str(FUNCTIONS / spec) for name, spec in case.get("functions", {}).items()}
+    if runner == "embedded":
+        return workflow.run(case["definition"], case.get("input", {}), functions=functions,
+                            type=case.get("type", "STANDARD"), clock=VirtualClock())
+    raise AssertionError(f"unknown runner {runner}")
+
+
+@pytest.mark.parametrize("runner, case", _params())
+def test_case(runner: str, case: dict[str, Any]) -> None:
+    execution = run_case(runner, case)
+    expect = case["expect"]
+    got = {"status": execution.status, "error": execution.error, "cause": execution.cause,
+           "output": execution.output}
+    assert execution.status == expect["status"], got
+    if "output" in expect:
+        assert execution.output == expect["output"], got
+    if "error" in expect:
+        assert execution.error == expect["error"], got
+    if "cause_contains" in expect:
+        assert expect["cause_contains"] in (execution.cause or ""), got
+    if "events" in expect:
+        assert execution.event_types() == expect["events"]
