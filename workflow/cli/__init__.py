@@ -20,8 +20,12 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from workflow.cli import validate_cmd
+    from workflow.cli import executions_cmd, run_cmd, validate_cmd
     cli.add_command(validate_cmd.validate)
+    cli.add_command(run_cmd.run)
+    cli.add_command(executions_cmd.executions)
+    cli.add_command(executions_cmd.describe)
+    cli.add_command(executions_cmd.history)
 
 
 _register()
