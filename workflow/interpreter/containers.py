@@ -74,7 +74,10 @@ def children_done(turn: Turn, event: p.ChildrenDone) -> Outcome:
     state = turn.state
     turn.run.waiting = None
     if event.error is not None:
-        turn.emit(f"{state.type}StateFailed")
+        # States.Runtime ends the whole execution at once: AWS records no *StateFailed for the
+        # container, only ExecutionFailed (measured, floci-io/floci#2868).
+        if event.error != "States.Runtime":
+            turn.emit(f"{state.type}StateFailed")
         return Failure(event.error, event.cause)
     turn.emit(f"{state.type}StateSucceeded")
     return finish_with_result(turn, state, event.results or [])
