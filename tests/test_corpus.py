@@ -71,3 +71,8 @@ def test_case(runner: str, case: dict[str, Any]) -> None:
         assert expect["cause_contains"] in (execution.cause or ""), got
     if "events" in expect:
         assert execution.event_types() == expect["events"]
+    for detail in expect.get("event_details", []):
+        # {"index": n, field: value, ...}: the n-th history event (0-based) has these fields.
+        event = execution.history[detail["index"]]
+        wanted = {key: value for key, value in detail.items() if key != "index"}
+        assert {key: event.get(key) for key in wanted} == wanted, (detail["index"], event)
