@@ -1,0 +1,1 @@
+"""Graphviz rendering of definitions and executions, and the operator dashboard (issue 6)."""
