@@ -20,7 +20,12 @@ RUNNERS = ["embedded"]
 
 # (runner, case name) -> why that runner cannot pass the case yet. Strict: an unexpected pass
 # fails the suite, so this list never goes stale.
-EXPECTED_FAILURES: dict[tuple[str, str], str] = {}
+EXPECTED_FAILURES: dict[tuple[str, str], str] = {
+    ("embedded", "map-items-path-object-iterates-key-value-pairs"): (
+        "Map over a JSON object (newer AWS docs, input-output-itemspath.html) is not implemented: "
+        "ItemsPath/Items must select an array; the default per-iteration input shape for an "
+        "object item is not yet verified against AWS"),
+}
 
 
 def load_cases() -> list[dict[str, Any]]:
