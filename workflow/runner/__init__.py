@@ -87,8 +87,9 @@ def start_execution(machine: Any, data: Any, *, tasks: TaskHandler, name: str | 
     if persistent:
         store.create_execution(_record(execution, machine), [])
     history = StoreHistoryWriter(store, arn) if persistent else HistoryWriter()
+    poll, on_park = _mailbox(store, arn) if persistent else (None, None)
     with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="sfn-task") as pool:
-        loop = ExecutionLoop(machine, env, tasks, history, pool)
+        loop = ExecutionLoop(machine, env, tasks, history, pool, poll, on_park)
         if on_loop:
             on_loop(loop)
         root = loop.run(data)
@@ -99,6 +100,20 @@ def start_execution(machine: Any, data: Any, *, tasks: TaskHandler, name: str | 
     if store is not None and not persistent:
         store.save_express_result(_record(execution, machine), None)
     return execution
+
+
+def _mailbox(store: Any, arn: str) -> tuple[Callable[[], list[tuple[str, Any]]],
+                                            Callable[[p.InvokeTask], None]]:
+    """How other processes reach this running execution: callback tokens are published in the
+    store, and `sfn task-success` / `sfn stop` drop events in its inbox, polled while idle."""
+    def poll() -> list[tuple[str, Any]]:
+        return [(run_id, p.from_message(message))
+                for _, run_id, message in store.take_events(arn)]
+
+    def on_park(command: p.InvokeTask) -> None:
+        if command.task_token:
+            store.put_task_token(command.task_token, arn, command.run_id, command.task_id)
+    return poll, on_park
 
 
 def _record(execution: Execution, machine: Any) -> Any:

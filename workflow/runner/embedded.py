@@ -27,10 +27,10 @@ class ExecutionLoop:
     """Drives one execution to its end. Not thread-safe except ``post`` (any thread)."""
 
     def __init__(self, machine: Any, env: p.Env, tasks: TaskHandler, history: HistoryWriter,
-                 pool: ThreadPoolExecutor, poll: Callable[[], list[tuple[str, Any]]] | None = None
-                 ) -> None:
+                 pool: ThreadPoolExecutor, poll: Callable[[], list[tuple[str, Any]]] | None = None,
+                 on_park: Callable[[p.InvokeTask], None] | None = None) -> None:
         self.machine, self.env, self.tasks, self.history = machine, env, tasks, history
-        self.pool, self.poll = pool, poll
+        self.pool, self.poll, self.on_park = pool, poll, on_park
         self.runs: dict[str, RunState] = {}
         self.outer: dict[str, Mapping[str, Any]] = {}
         self.joins: dict[str, Join] = {}
@@ -114,6 +114,8 @@ class ExecutionLoop:
         if outcome is None:
             self.parked[command.task_token or command.task_id] = (command.run_id,
                                                                   command.task_id)
+            if self.on_park:
+                self.on_park(command)
             self.inbox.put(("", _Parked(command), True))
         else:
             self.inbox.put((command.run_id, _with_task(outcome, command.task_id), True))
