@@ -5,7 +5,9 @@
 
 The library object is built once at parse time and reused. jsonata-python evaluates each call
 in a fresh frame and keeps its per-evaluation scratch state in a per-thread instance, so one
-expression may be evaluated concurrently from several threads (Parallel branches).
+expression may be evaluated concurrently from several threads (Parallel branches). Every
+expression's environment is one shared, read-only frame holding the Step Functions functions
+(``_SHARED_FRAME``), built once at import rather than once per parsed expression.
 """
 from __future__ import annotations
 
@@ -174,8 +176,25 @@ def _parse_uncached(text: str) -> JsonataExpression:
         raise ExpressionSyntaxError(_message(exc), text, position) from None
     except Exception as exc:            # defensive: a library bug on odd input
         raise ExpressionSyntaxError(_message(exc), text, None) from None
-    for name, function in STEP_FUNCTIONS.items():
-        jx.register_lambda(name, function)
-    jx.assign("eval", None)             # $eval is unsupported: calling it fails with T1006
+    # Every expression shares one read-only environment holding the Step Functions functions;
+    # each evaluation binds its variables in a fresh frame chained to it (see _SHARED_FRAME).
+    jx.environment = _SHARED_FRAME
     jx.set_output_convert_nulls(False)  # keep null (NULL_VALUE) apart from undefined (None)
     return JsonataExpression(text, jx)
+
+
+def _shared_frame() -> Jsonata.Frame:
+    """The environment of every parsed expression, built once: the Step Functions functions
+    (asl-inventory §6.6) and ``$eval`` hidden (calling it fails with T1006), in front of the
+    library's built-ins. Read-only after this: ``Jsonata.evaluate`` with bindings (the only way
+    ``evaluate_optional`` calls it) binds ``$`` and the variables in a new child frame, so
+    evaluations on any number of threads share it safely. Nothing may ``assign`` or
+    ``register_lambda`` on a parsed expression: that would bind here, for every expression."""
+    frame = Jsonata.Frame(Jsonata.static_frame)
+    for name, function in STEP_FUNCTIONS.items():
+        frame.bind(name, Jsonata.JLambda(function))
+    frame.bind("eval", None)
+    return frame
+
+
+_SHARED_FRAME = _shared_frame()
