@@ -46,7 +46,9 @@ def jsonpath_effective_input(state: Any, raw: Any, ctx: Any,
     parameters = getattr(state, "parameters", None)
     if parameters is None:
         return selected
-    return parameters.evaluate(selected, ctx, variables)
+    effective = parameters.evaluate(selected, ctx, variables)
+    check_size(effective, state.name)   # the input after Parameters is also capped (§10.1)
+    return effective
 
 
 def jsonpath_output(state: Any, raw: Any, result: Any, ctx: Any,
