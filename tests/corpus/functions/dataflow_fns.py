@@ -15,3 +15,8 @@ def succeed_on_attempt(event, context):
     if event["attempt"] < event["succeedOn"]:
         raise NotYet(f"attempt {event['attempt']}")
     return event
+
+
+def constant(event, context):
+    """Ignores its (possibly large) event and returns a small constant."""
+    return {"ok": True}
