@@ -52,15 +52,42 @@ def compile_schema(schema: Any, resolver: Resolver) -> Check:
     if schema is False:
         return lambda x: False
     checks = [_keyword(k, v, schema, resolver) for k, v in schema.items() if k not in _ANNOTATIONS]
-    checks = [c for c in checks if c is not None]
+    return _all_of([c for c in checks if c is not None])
+
+
+def _all_of(checks: list[Check]) -> Check:
+    """The conjunction of ``checks``, in order (unrolled for the short lists schemas have)."""
+    if not checks:
+        return lambda x: True
     if len(checks) == 1:
         return checks[0]
+    if len(checks) == 2:
+        first, second = checks
+        return lambda x: first(x) and second(x)
+    if len(checks) == 3:
+        first, second, third = checks
+        return lambda x: first(x) and second(x) and third(x)
 
     def check(x: Any) -> bool:
         for c in checks:
             if not c(x):
                 return False
         return True
+    return check
+
+
+def _any_of(checks: list[Check]) -> Check:
+    if len(checks) == 1:
+        return checks[0]
+    if len(checks) == 2:
+        first, second = checks
+        return lambda x: first(x) or second(x)
+
+    def check(x: Any) -> bool:
+        for c in checks:
+            if c(x):
+                return True
+        return False
     return check
 
 
@@ -75,12 +102,10 @@ def _keyword(key: str, value: Any, schema: dict[str, Any], resolver: Resolver) -
     if key == "additionalProperties":
         return None if "properties" in schema else _properties(schema, resolver)
     if key == "items":
-        item = compile_schema(value, resolver)
-        return lambda x: not isinstance(x, list) or all(item(i) for i in x)
+        return _items(compile_schema(value, resolver))
     if key in ("anyOf", "allOf"):
         subs = [compile_schema(s, resolver) for s in value]
-        combine = any if key == "anyOf" else all
-        return lambda x: combine(s(x) for s in subs)
+        return _any_of(subs) if key == "anyOf" else _all_of(subs)
     if key == "not":
         sub = compile_schema(value, resolver)
         return lambda x: not sub(x)
@@ -89,9 +114,18 @@ def _keyword(key: str, value: Any, schema: dict[str, Any], resolver: Resolver) -
     raise ValueError(f"schema keyword {key!r} is not supported by the fast checker")
 
 
+def _items(item: Check) -> Check:
+    def check(x: Any) -> bool:
+        if isinstance(x, list):
+            for i in x:
+                if not item(i):
+                    return False
+        return True
+    return check
+
+
 def _type(value: str | list[str]) -> Check:
-    preds = [_TYPES[t] for t in ([value] if isinstance(value, str) else value)]
-    return lambda x: any(p(x) for p in preds)
+    return _any_of([_TYPES[t] for t in ([value] if isinstance(value, str) else value)])
 
 
 def _pattern(value: str) -> Check:
@@ -100,17 +134,37 @@ def _pattern(value: str) -> Check:
 
 
 def _required(names: list[str]) -> Check:
-    return lambda x: not isinstance(x, dict) or all(n in x for n in names)
+    if len(names) == 1:
+        name = names[0]
+        return lambda x: not isinstance(x, dict) or name in x
+    wanted = frozenset(names)
+    return lambda x: not isinstance(x, dict) or x.keys() >= wanted
+
+
+def _const(value: Any) -> Check:
+    if isinstance(value, str):
+        # For JSON values _same(x, value) is plain equality: only an equal string matches.
+        return lambda x: x == value
+    return lambda x: _same(x, value)
+
+
+def _enum(values: list[Any]) -> Check:
+    if values and all(isinstance(v, str) for v in values):
+        strings = frozenset(values)
+        return lambda x: isinstance(x, str) and x in strings
+    return lambda x: any(_same(x, v) for v in values)
 
 
 _SIMPLE: dict[str, Callable[[Any], Check]] = {
     "type": _type,
     "pattern": _pattern,
     "required": _required,
-    "enum": lambda vs: lambda x: any(_same(x, v) for v in vs),
-    "const": lambda v: lambda x: _same(x, v),
-    "minimum": lambda lo: lambda x: not _is_number(x) or x >= lo,
-    "maximum": lambda hi: lambda x: not _is_number(x) or x <= hi,
+    "enum": _enum,
+    "const": _const,
+    "minimum": lambda lo: lambda x: (not isinstance(x, (int, float)) or isinstance(x, bool)
+                                     or x >= lo),
+    "maximum": lambda hi: lambda x: (not isinstance(x, (int, float)) or isinstance(x, bool)
+                                     or x <= hi),
     "minItems": lambda n: lambda x: not isinstance(x, list) or len(x) >= n,
     "minProperties": lambda n: lambda x: not isinstance(x, dict) or len(x) >= n,
     "maxLength": lambda n: lambda x: not isinstance(x, str) or len(x) <= n,
@@ -123,15 +177,24 @@ def _properties(schema: dict[str, Any], resolver: Resolver) -> Check:
     extra_schema = schema.get("additionalProperties", True)
     extra = None if extra_schema is True else compile_schema(extra_schema, resolver)
 
-    def check(x: Any) -> bool:
-        if not isinstance(x, dict):
+    get = props.get
+    if extra is None:
+        def check(x: Any) -> bool:
+            if isinstance(x, dict):
+                for key, value in x.items():
+                    sub = get(key)
+                    if sub is not None and not sub(value):
+                        return False
             return True
-        for key, value in x.items():
-            sub = props.get(key, extra)
-            if sub is not None and not sub(value):
-                return False
+        return check
+
+    def check_extra(x: Any) -> bool:
+        if isinstance(x, dict):
+            for key, value in x.items():
+                if not get(key, extra)(value):
+                    return False
         return True
-    return check
+    return check_extra
 
 
 def _conditional(schema: dict[str, Any], resolver: Resolver) -> Check:
