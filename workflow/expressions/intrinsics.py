@@ -110,11 +110,23 @@ def _check_values(name: str, values: list[Any]) -> None:
             fail(problem[0].upper() + problem[1:])
 
 
+_CACHE: dict[str, IntrinsicCall] = {}
+_CACHE_LIMIT = 20_000
+
+
 def parse_intrinsic(text: str) -> IntrinsicCall:
-    """Parse and statically check an intrinsic call; raises ExpressionSyntaxError."""
+    """Parse and statically check an intrinsic call; raises ExpressionSyntaxError. Calls are
+    immutable, so validation and compilation share one parse per text (as for paths)."""
+    cached = _CACHE.get(text) if isinstance(text, str) else None
+    if cached is not None:
+        return cached
     if not isinstance(text, str):
         raise ExpressionSyntaxError("An intrinsic function call must be a string")
-    return _build(parse_call(text), text)
+    call = _build(parse_call(text), text)
+    if len(_CACHE) >= _CACHE_LIMIT:
+        _CACHE.clear()
+    _CACHE[text] = call
+    return call
 
 
 def _build(raw: RawCall, text: str) -> IntrinsicCall:
