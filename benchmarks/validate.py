@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import workflow  # noqa: E402
 from definitions import count_states, generate  # noqa: E402
-from workflow.expressions.jsonata import _PARSED  # noqa: E402
+from workflow.expressions import intrinsics, jsonata, jsonpath  # noqa: E402
 from workflow.model.machine import StateMachine  # noqa: E402
 from workflow.source import parse_text  # noqa: E402
 from workflow.validation.pipeline import validate_source  # noqa: E402
@@ -34,10 +34,23 @@ def median_ms(work: Callable[[], Any], repeat: int) -> float:
     return statistics.median(times)
 
 
+def clear_caches() -> None:
+    """Empty every parse cache a load fills: JSONata, intrinsics and paths by text, and the
+    validation stage's memoised checks (each ``functools`` cache in ``workflow.validation``)."""
+    jsonata._PARSED.clear()
+    intrinsics._CACHE.clear()
+    jsonpath._CACHE.clear()
+    for name, module in list(sys.modules.items()):
+        if name.startswith("workflow.validation"):
+            for value in vars(module).values():
+                if callable(getattr(value, "cache_clear", None)):
+                    value.cache_clear()
+
+
 def cold(work: Callable[[], Any]) -> Callable[[], Any]:
-    """Each run starts with empty expression caches, as a first load of a definition does."""
+    """Each run starts with empty caches, as the first load of a definition in a process does."""
     def run() -> Any:
-        _PARSED.clear()
+        clear_caches()
         return work()
     return run
 
