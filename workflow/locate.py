@@ -9,6 +9,7 @@ import bisect
 import json
 import re
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any, Iterator
 
 import yaml
@@ -18,10 +19,11 @@ from workflow.errors import SourceError
 
 Position = tuple[int, int]   # 1-based line, 1-based column
 
-_STRING = r'"(?:[^"\\\n]|\\.)*"'
+_STRING = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'     # unrolled "(?:[^"\\\n]|\\.)*": same matches
 _TOKENS = re.compile(_STRING + r'|[{}\[\]:,]|[^\s{}\[\]:,"]+')
 _STRINGS = re.compile(_STRING)
 _NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+_DEPTH_CHANGE = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
 class JsonLocator:
@@ -33,14 +35,7 @@ class JsonLocator:
 
     def max_depth(self) -> int:
         brackets = _NOT_BRACKETS.sub("", _STRINGS.sub("", self.text))
-        depth = deepest = 0
-        for ch in brackets:
-            if ch in "[{":
-                depth += 1
-                deepest = max(deepest, depth)
-            else:
-                depth -= 1
-        return deepest
+        return max(0, max(accumulate(map(_DEPTH_CHANGE.__getitem__, brackets)), default=0))
 
     def position(self, location: str) -> Position | None:
         positions = self._scan()
