@@ -33,11 +33,14 @@ PASS_RESULT_IS_STATIC = "PASS_RESULT_IS_STATIC"
 
 def escape_token(token: str | int) -> str:
     """RFC 6901 escaping of one reference token."""
-    return str(token).replace("~", "~0").replace("/", "~1")
+    text = token if type(token) is str else str(token)
+    if "~" in text or "/" in text:
+        return text.replace("~", "~0").replace("/", "~1")
+    return text
 
 
 def pointer(*tokens: str | int) -> str:
-    return "".join("/" + escape_token(t) for t in tokens)
+    return "/" + "/".join(map(escape_token, tokens)) if tokens else ""
 
 
 def split_pointer(ptr: str) -> list[str]:
