@@ -7,9 +7,9 @@ is well-formed: anything of the wrong type is skipped here (the schema stage rep
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
-from workflow.diagnostics import pointer
+from workflow.diagnostics import escape_token, pointer
 
 JSONPATH = "JSONPath"
 JSONATA = "JSONata"
@@ -36,8 +36,9 @@ class Scope:
         return self.node.get("StartAt")
 
 
-@dataclass(frozen=True)
-class StateRef:
+class StateRef(NamedTuple):
+    """One state (immutable; a named tuple because a large definition makes thousands)."""
+
     name: str
     node: dict[str, Any]
     location: str                      # pointer of the state object, e.g. /States/A
@@ -92,16 +93,23 @@ def walk(document: dict[str, Any]) -> Walk:
     result = Walk(document)
     top_ql = result.top_query_language
     pending = [Scope(document, "", None, 0, "top")]
+    states = result.states
     while pending:
         scope = pending.pop(0)
         result.scopes.append(scope)
+        prefix = scope.location + "/States/"
         for name, node in scope.states.items():
             if not isinstance(node, dict):
                 continue
-            ref = StateRef(name, node, scope.location + pointer("States", name), scope,
-                           effective_language(node, top_ql))
-            result.states.append(ref)
-            for machine, loc, kind in nested_machines(ref):
-                pending.append(Scope(machine, loc, name, scope.depth + 1, kind,
-                                     scope.ancestors + (name,)))
+            ql = node.get("QueryLanguage")     # effective_language, inlined
+            ref = StateRef(name, node, prefix + escape_token(name), scope,
+                           top_ql if ql is None else JSONPATH if ql == JSONPATH else JSONATA)
+            states.append(ref)
+            if node.get("Type") in _CONTAINERS:
+                for machine, loc, kind in nested_machines(ref):
+                    pending.append(Scope(machine, loc, name, scope.depth + 1, kind,
+                                         scope.ancestors + (name,)))
     return result
+
+
+_CONTAINERS = ("Parallel", "Map")
