@@ -19,6 +19,12 @@ db_option = click.option(
 
 
 def open_store(db: str | None) -> Any:
+    """``--db`` if given; else the distributed runner's store when one is configured
+    (SFN_STORE_URL or SFN_BROKER_URL); else the default SQLite file."""
+    if db is None and (os.environ.get("SFN_STORE_URL") or os.environ.get("SFN_BROKER_URL")):
+        from workers.config import Settings
+        from workers.config import open_store as open_url
+        return open_url(Settings.from_env().store_url)
     from workflow.store.sqlite import SqliteStore
     return SqliteStore(db or DEFAULT_DB)
 
