@@ -1,5 +1,6 @@
 """``sfn task-success|task-failure|task-heartbeat TOKEN`` and ``sfn stop EXECUTION``: reach a
-running execution from another process through the store."""
+running execution from another process: an embedded one through the store's inbox, a
+distributed one (Celery) by enqueueing the event for its workers."""
 from __future__ import annotations
 
 from typing import Any
@@ -12,6 +13,18 @@ from workflow.errors import InputError
 from workflow.interpreter import protocol as p
 
 
+def _post(store: Any, arn: str, run_id: str, event: p.Event) -> None:
+    """Enqueue for the Celery workers when they run this execution, else the inbox."""
+    from workers.config import distributed_enabled
+    if distributed_enabled():
+        from workflow.runner.celery_runner import default_runner
+        runner = default_runner()
+        if runner.is_distributed(arn):
+            runner.send(arn, run_id, event)
+            return
+    store.post_event(arn, run_id, p.to_message(event))
+
+
 def _deliver(db: str | None, token: str, make: Any, final: bool) -> None:
     with open_store(db) as store:
         target = store.resolve_task_token(token)
@@ -19,7 +32,7 @@ def _deliver(db: str | None, token: str, make: Any, final: bool) -> None:
             # AWS: TaskDoesNotExist (or InvalidToken for a malformed one).
             raise InputError("TaskDoesNotExist: no task is waiting for this token")
         arn, run_id, task_id = target
-        store.post_event(arn, run_id, p.to_message(make(task_id)))
+        _post(store, arn, run_id, make(task_id))
         if final:
             store.delete_task_token(token)
 
@@ -65,4 +78,4 @@ def stop(execution: str, error: str | None, cause: str | None, db: str | None) -
         record = _find(store, execution)
         if record.status != "RUNNING":
             raise InputError(f"execution {record.name!r} is {record.status}, not RUNNING")
-        store.post_event(record.execution_arn, "", p.to_message(p.Stop(error, cause)))
+        _post(store, record.execution_arn, "", p.Stop(error, cause))

@@ -1,4 +1,5 @@
-"""``sfn run DEFINITION``: one execution on the embedded runner."""
+"""``sfn run DEFINITION``: one execution on the embedded runner, or on the Celery workers
+when SFN_BROKER_URL is set."""
 from __future__ import annotations
 
 import json
@@ -50,9 +51,16 @@ def run(definition: str, input_: str, name: str | None, type_: str,
         problem = registry.check(fn)
         if problem:
             click.echo(f"sfn: error: function {fn!r}: {problem}", err=True)
-    with open_store(db) as store:
-        execution = start_execution(machine, data, tasks=local_task_handler(registry),
-                                    name=name, type_=type_, store=store)
+    from workers.config import distributed_enabled
+    if distributed_enabled():       # SFN_BROKER_URL: on the Celery workers
+        from workflow.runner.celery_runner import default_runner
+        runner = default_runner()
+        execution = runner.wait(runner.start(machine, data, name=name, type_=type_,
+                                             functions=registry))
+    else:
+        with open_store(db) as store:
+            execution = start_execution(machine, data, tasks=local_task_handler(registry),
+                                        name=name, type_=type_, store=store)
     _report(execution, as_json)
     raise SystemExit(EXIT_OK if execution.succeeded else EXIT_FAILED)
 
