@@ -16,6 +16,7 @@ import time
 from typing import Any, Mapping
 
 from jsonata import Jsonata, JException
+from jsonata.parser import Parser
 from jsonata.timebox import Timebox
 
 from workflow.errors import ExpressionSyntaxError, StatesError
@@ -32,6 +33,39 @@ QUERY_EVALUATION_ERROR = "States.QueryEvaluationError"
 TIMEOUT_SECONDS = 1.0                       # asl-inventory §6.5
 _CHECK_CLOCK_EVERY = 256                    # evaluation steps between clock reads
 _ERROR_CODE = re.compile(r"^\s*[STDU]\d{4}\s*:?\s*")
+
+
+def _shallow_clone(symbol: Any) -> Any:
+    clone = object.__new__(type(symbol))
+    clone.__dict__.update(symbol.__dict__)
+    return clone
+
+
+def _install_fast_symbol_clone() -> None:
+    """jsonata-python's parser copies a prototype ``Symbol`` for every token it reads, with
+    ``copy.copy``: a fifth of the parse time. For these plain-``__dict__`` objects copy.copy
+    amounts to ``cls.__new__(cls)`` plus a ``__dict__`` update, which ``_shallow_clone`` does
+    directly. Installed only while the library's ``clone`` is that one-line ``copy.copy(self)``
+    and no symbol class customises copying, so another library version is left as it is."""
+    original = Parser.Symbol.__dict__.get("clone")
+    code = getattr(original, "__code__", None)
+    if code is None or code.co_names != ("copy",) or code.co_argcount != 1:
+        return
+    customised = ("__copy__", "__reduce__", "__reduce_ex__", "__getstate__", "__setstate__",
+                  "__slots__", "__new__")
+    pending, seen = [Parser.Symbol], set()
+    while pending:
+        cls = pending.pop()
+        if cls in seen:
+            continue
+        seen.add(cls)
+        if any(name in cls.__dict__ for name in customised):
+            return
+        pending.extend(cls.__subclasses__())
+    Parser.Symbol.clone = _shallow_clone
+
+
+_install_fast_symbol_clone()
 
 
 def is_jsonata(value: object) -> bool:
