@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 import re
 from functools import lru_cache
-from typing import Any, Iterator, Union
+from typing import Any, Iterable, Iterator, Union
 
 from workflow.errors import ExpressionSyntaxError
 from workflow.expressions import intrinsics, jsonata, jsonpath
@@ -102,31 +102,34 @@ def is_int(value: Any) -> bool:
 def kind(state: StateRef) -> str | None:
     """The state's Type when it is a string (anything else is the schema stage's finding and
     must not reach a set or dict lookup, where an unhashable value would raise)."""
-    value = state.node.get("Type")
-    return value if isinstance(value, str) else None
+    return state.kind
 
 
-def indexed_dicts(value: Any) -> Iterator[tuple[int, dict[str, Any]]]:
+def indexed_dicts(value: Any) -> Iterable[tuple[int, dict[str, Any]]]:
     """(index, element) of each object in ``value`` when it is a list; nothing otherwise."""
-    if isinstance(value, list):
-        for i, item in enumerate(value):
-            if isinstance(item, dict):
-                yield i, item
+    if not isinstance(value, list):
+        return ()
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
 
 
-def retriers(state: StateRef) -> Iterator[tuple[int, dict[str, Any]]]:
-    if kind(state) in RETRYING_TYPES:
-        yield from indexed_dicts(state.node.get("Retry"))
+# The three below run for every state in several checks: they return () at once when the
+# state cannot have the field, rather than creating a generator.
+def retriers(state: StateRef) -> Iterable[tuple[int, dict[str, Any]]]:
+    if state.kind in RETRYING_TYPES:
+        return indexed_dicts(state.node.get("Retry"))
+    return ()
 
 
-def catchers(state: StateRef) -> Iterator[tuple[int, dict[str, Any]]]:
-    if kind(state) in RETRYING_TYPES:
-        yield from indexed_dicts(state.node.get("Catch"))
+def catchers(state: StateRef) -> Iterable[tuple[int, dict[str, Any]]]:
+    if state.kind in RETRYING_TYPES:
+        return indexed_dicts(state.node.get("Catch"))
+    return ()
 
 
-def choice_rules(state: StateRef) -> Iterator[tuple[int, dict[str, Any]]]:
-    if state.type == "Choice":
-        yield from indexed_dicts(state.node.get("Choices"))
+def choice_rules(state: StateRef) -> Iterable[tuple[int, dict[str, Any]]]:
+    if state.kind == "Choice":
+        return indexed_dicts(state.node.get("Choices"))
+    return ()
 
 
 def sub_object(node: dict[str, Any], key: str) -> dict[str, Any] | None:

@@ -44,10 +44,8 @@ class StateRef(NamedTuple):
     location: str                      # pointer of the state object, e.g. /States/A
     scope: Scope
     query_language: str                # effective: the state's own, else the top level's
-
-    @property
-    def type(self) -> Any:
-        return self.node.get("Type")
+    type: Any                          # the Type field as written (None when absent)
+    kind: str | None                   # the Type when it is a string, else None
 
     def at(self, *tokens: str | int) -> str:
         return self.location + pointer(*tokens)
@@ -102,10 +100,12 @@ def walk(document: dict[str, Any]) -> Walk:
             if not isinstance(node, dict):
                 continue
             ql = node.get("QueryLanguage")     # effective_language, inlined
+            state_type = node.get("Type")
             ref = StateRef(name, node, prefix + escape_token(name), scope,
-                           top_ql if ql is None else JSONPATH if ql == JSONPATH else JSONATA)
+                           top_ql if ql is None else JSONPATH if ql == JSONPATH else JSONATA,
+                           state_type, state_type if isinstance(state_type, str) else None)
             states.append(ref)
-            if node.get("Type") in _CONTAINERS:
+            if state_type in _CONTAINERS:
                 for machine, loc, kind in nested_machines(ref):
                     pending.append(Scope(machine, loc, name, scope.depth + 1, kind,
                                          scope.ancestors + (name,)))
