@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from workflow.diagnostics import pointer
+from workflow.diagnostics import escape_token, pointer
 from workflow.expressions.intrinsics import is_intrinsic_call, parse_intrinsic
 from workflow.expressions.jsonata import is_jsonata, parse_jsonata
 from workflow.expressions.jsonpath import Path, parse_path
@@ -27,8 +27,9 @@ class _Compiler:
         self.top_language = JSONPATH if top == JSONPATH else JSONATA
 
     def machine(self, node: dict[str, Any], location: str, **extra: Any) -> s.Machine:
+        prefix = location + "/States/"
         states = {
-            name: self.state(name, body, location + pointer("States", name))
+            name: self.state(name, body, prefix + escape_token(name))
             for name, body in node["States"].items()
         }
         return s.Machine(node["StartAt"], s.frozen_mapping(states), location,
