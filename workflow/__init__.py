@@ -62,7 +62,20 @@ def _collector_paused() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            _promote_young_objects()
             gc.enable()
+
+
+def _promote_young_objects() -> None:
+    # What a load leaves alive is the compiled machine and the parse caches: long-lived and
+    # acyclic (a load makes no reference cycles). Re-enabled as is, the collector's next young
+    # pass would traverse all of it only to promote it (~4 ms for 1,000 states, ~10% of the
+    # load). gc.freeze() + gc.unfreeze() moves the young generations into the oldest one in
+    # O(1) instead; full passes still see these objects, and none of them waits on the
+    # collector to be freed. Skipped when the application keeps objects frozen itself.
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()
 
 
 def load(definition: Definition) -> "StateMachine":
