@@ -34,8 +34,13 @@ class ChoiceRule:
     comment: str | None = None
 
 
+# RFC 3339 as AWS states it: YYYY-MM-DDThh:mm:ss[.frac], uppercase T, then Z or ±hh:mm.
+# (datetime.fromisoformat alone also takes ISO 8601 forms such as 20240101T000000Z.)
+_RFC3339_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})")
+
+
 def _rfc3339(value: Any) -> datetime | None:
-    if not isinstance(value, str) or "T" not in value:
+    if not isinstance(value, str) or not _RFC3339_SHAPE.fullmatch(value):
         return None
     text = value[:-1] + "+00:00" if value.endswith("Z") else value
     try:
