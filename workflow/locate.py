@@ -24,6 +24,7 @@ _TOKENS = re.compile(_STRING + r'|[{}\[\]:,]|[^\s{}\[\]:,"]+')
 _STRINGS = re.compile(_STRING)
 _NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
 _DEPTH_CHANGE = {"[": 1, "{": 1, "]": -1, "}": -1}
+_ONLY_BRACKETS = {c: None for c in range(128) if chr(c) not in "[]{}"}   # str.translate table
 
 
 class JsonLocator:
@@ -34,7 +35,16 @@ class JsonLocator:
         self._line_starts: list[int] | None = None
 
     def max_depth(self) -> int:
-        brackets = _NOT_BRACKETS.sub("", _STRINGS.sub("", self.text))
+        text = self.text
+        parts = text.split('"')
+        if "\\" not in text and len(parts) % 2 and "\n" not in "".join(parts[1::2]):
+            # No escapes and no string broken by a newline: quotes pair up in order, so every
+            # other piece is outside the strings, exactly what _STRINGS.sub leaves (faster).
+            outside = "".join(parts[::2])
+        else:
+            outside = _STRINGS.sub("", text)
+        brackets = (outside.translate(_ONLY_BRACKETS) if outside.isascii()
+                    else _NOT_BRACKETS.sub("", outside))
         return max(0, max(accumulate(map(_DEPTH_CHANGE.__getitem__, brackets)), default=0))
 
     def position(self, location: str) -> Position | None:
