@@ -19,6 +19,8 @@ _NAME = re.compile(r"[A-Za-z0-9_.]+")
 _NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][+-]?\d+)?")
 _KEYWORDS = {"null": None, "true": True, "false": False}
 _ESCAPABLE = "'{}\\"
+_PLAIN_RUN = re.compile(r"[^'\\\\]*")     # string literal characters up to a quote or backslash
+_BRACE = re.compile(r"[{}]")
 
 
 @dataclass
@@ -114,30 +116,43 @@ class _Parser:
         self.fail(f"unexpected {char!r}" if char else "unexpected end of text")
 
     def string(self) -> tuple[str, str]:
-        start = self.pos
+        text, start = self.text, self.pos
         self.pos += 1
         chars: list[str] = []
-        while self.pos < len(self.text):
-            char = self.text[self.pos]
+        while self.pos < len(text):
+            end = _PLAIN_RUN.match(text, self.pos).end()   # type: ignore[union-attr]
+            if end > self.pos:
+                chars.append(text[self.pos:end])
+                self.pos = end
+                if end == len(text):
+                    break
+            char = text[self.pos]
             if char == "'":
                 self.pos += 1
-                return "".join(chars), self.text[start + 1:self.pos - 1]
-            if char == "\\":
-                escaped = self.text[self.pos + 1:self.pos + 2]
-                if not escaped or escaped not in _ESCAPABLE:
-                    self.fail("a backslash in a string literal must escape one of ' { } \\")
-                chars.append(escaped)
-                self.pos += 2
-                continue
-            chars.append(char)
-            self.pos += 1
+                return "".join(chars), text[start + 1:self.pos - 1]
+            escaped = text[self.pos + 1:self.pos + 2]      # char is a backslash
+            if not escaped or escaped not in _ESCAPABLE:
+                self.fail("a backslash in a string literal must escape one of ' { } \\")
+            chars.append(escaped)
+            self.pos += 2
         self.fail("unterminated string literal", start)
 
 
 def split_template(raw: str) -> list[str]:
     """States.Format template text -> the literal pieces around each ``{}`` placeholder.
     Raises ValueError for an unescaped brace that is not part of ``{}``."""
-    pieces: list[str] = []
+    if "\\" not in raw:
+        # No escapes: the "{}" placeholders split the text, and the first brace left in the
+        # pieces (in order) is the first one the scan below would stop at.
+        pieces = raw.split("{}")
+        for piece in pieces:
+            brace = _BRACE.search(piece)
+            if brace:
+                char = brace.group()
+                raise ValueError(f"unescaped '{char}' in the template (write \\{char} for a "
+                                 "literal brace)")
+        return pieces
+    pieces = []
     buf: list[str] = []
     i = 0
     while i < len(raw):
