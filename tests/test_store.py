@@ -1,4 +1,4 @@
-"""The SQLite execution store, on real database files."""
+"""Every store on real backends: SQLite files and a Redis server (a prefix per test)."""
 from __future__ import annotations
 
 import sqlite3
@@ -9,49 +9,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from store_helpers import (DEFINITION, EXEC, SM, backend, db_path, event,  # noqa: F401
+                           execution, fetch, store, top)
 
 from workflow.interpreter.run import RunState, Waiting
 from workflow.store import (ExecutionAlreadyExists, ExecutionDoesNotExist, ExecutionRecord,
-                            InvalidToken, SqliteStore, StateMachineRecord, VersionConflict)
-
-SM = "arn:aws:states:us-east-1:000000000000:stateMachine:Demo"
-EXEC = "arn:aws:states:us-east-1:000000000000:execution:Demo:one"
-DEFINITION = '{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}'
+                            InvalidToken, SqliteStore, StateMachineRecord, Store,
+                            VersionConflict)
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / ".sfn" / "sfn.db"
-
-
-@pytest.fixture
-def store(db_path: Path):
+def sqlite_store(db_path: Path):
     with SqliteStore(db_path) as opened:
         yield opened
 
 
-def execution(arn: str = EXEC, machine: str = SM, start: float = 1700000000.0,
-              **extra: Any) -> ExecutionRecord:
-    return ExecutionRecord(execution_arn=arn, state_machine_arn=machine, name=arn.rsplit(":")[-1],
-                           input={"n": 1, "text": "héllo"}, start_date=start,
-                           definition=DEFINITION, **extra)
-
-
-def event(type_: str, run: str = "", **details: Any) -> dict[str, Any]:
-    return {"type": type_, "timestamp": 1700000000.5, "run": run, **details}
-
-
-def top(state: str = "A") -> RunState:
-    return RunState(run_id="", machine="", state=state, input={"x": [1, 2]})
-
-
-def fetch(store: SqliteStore, arn: str = EXEC) -> ExecutionRecord:
-    rec = store.get_execution(arn)
-    assert rec is not None
-    return rec
-
-
-def test_state_machine_round_trip_replace_list_delete(store: SqliteStore) -> None:
+def test_state_machine_round_trip_replace_list_delete(store: Store) -> None:
     rec = StateMachineRecord(arn=SM, name="Demo", definition=DEFINITION, creation_date=1.0,
                              role_arn="arn:aws:iam::000000000000:role/r", revision_id="rev1",
                              description="d", tags={"team": "x"},
@@ -75,7 +48,7 @@ def test_state_machine_round_trip_replace_list_delete(store: SqliteStore) -> Non
     assert store.list_state_machines() == [other]
 
 
-def test_execution_round_trip(store: SqliteStore) -> None:
+def test_execution_round_trip(store: Store) -> None:
     rec = execution(trace_header="Root=1", state_machine_version_arn=SM + ":1")
     store.create_execution(rec, [top()])
     assert store.get_execution(EXEC) == rec
@@ -84,7 +57,7 @@ def test_execution_round_trip(store: SqliteStore) -> None:
     assert store.load_run(EXEC, "missing") is None
 
 
-def test_execution_already_exists_or_missing(store: SqliteStore) -> None:
+def test_execution_already_exists_or_missing(store: Store) -> None:
     with pytest.raises(ExecutionDoesNotExist):
         store.commit(EXEC, runs=[(top(), 0)], events=[event("ExecutionStarted")])
     with pytest.raises(ExecutionDoesNotExist):
@@ -96,7 +69,7 @@ def test_execution_already_exists_or_missing(store: SqliteStore) -> None:
     assert store.load_runs(EXEC) == [(top(), 1)]
 
 
-def test_commit_updates_runs_events_and_execution(store: SqliteStore) -> None:
+def test_commit_updates_runs_events_and_execution(store: Store) -> None:
     store.create_execution(execution(), [])
     run = top()
     run.waiting = Waiting(kind="task", id="t1", heartbeat_seconds=5)
@@ -115,7 +88,7 @@ def test_commit_updates_runs_events_and_execution(store: SqliteStore) -> None:
                                       "id": 3, "previousEventId": 2}
 
 
-def test_ids_gap_free_and_previous_event_chaining_across_runs(store: SqliteStore) -> None:
+def test_ids_gap_free_and_previous_event_chaining_across_runs(store: Store) -> None:
     store.create_execution(execution(), [])
     parent = top("Par")
     store.commit(EXEC, runs=[(parent, 0)], events=[
@@ -143,7 +116,7 @@ def test_ids_gap_free_and_previous_event_chaining_across_runs(store: SqliteStore
     assert fetch(store).event_count == 13
 
 
-def test_version_conflict_writes_nothing(store: SqliteStore, db_path: Path) -> None:
+def test_version_conflict_writes_nothing(store: Store, backend) -> None:
     store.create_execution(execution(), [top()])
     store.commit(EXEC, runs=[(top("B"), 1)], events=[event("ExecutionStarted")])
     child = RunState(run_id="c", machine="/m", parent="")
@@ -154,31 +127,32 @@ def test_version_conflict_writes_nothing(store: SqliteStore, db_path: Path) -> N
     assert store.load_runs(EXEC) == [(top("B"), 2)]
     assert [e["type"] for e in store.history(EXEC)] == ["ExecutionStarted"]
     assert (fetch(store).status, fetch(store).event_count) == ("RUNNING", 1)
-    with closing(sqlite3.connect(db_path)) as other:
-        assert other.execute("SELECT count(*) FROM events").fetchone()[0] == 1
+    assert backend.count_events() == 1
     assert store.commit(EXEC, runs=[(top("C"), 2)], events=[event("X")]) == [2]
 
 
-def test_exception_mid_transaction_rolls_back(store: SqliteStore, db_path: Path) -> None:
+def test_exception_mid_transaction_rolls_back(store: Store, backend) -> None:
     store.create_execution(execution(), [top()])
-    # A real trigger makes SQLite fail after the execution row and some events were written.
-    with closing(sqlite3.connect(db_path)) as other:
-        other.execute("CREATE TRIGGER boom BEFORE INSERT ON events WHEN "
-                      "NEW.data LIKE '%Boom%' BEGIN SELECT RAISE(ABORT, 'boom'); END")
-    with pytest.raises(sqlite3.IntegrityError):
+    # A real backend failure while writing events (SQLite: a trigger, after the execution
+    # row and an event were written; Redis: a wrong-typed key at the script's first write).
+    with backend.failing_event_write(EXEC) as error, pytest.raises(error):
         store.commit(EXEC, runs=[(top("B"), 1)], events=[event("Fine"), event("Boom")],
                      execution={"status": "FAILED"})
     with pytest.raises(TypeError):  # not JSON: fails before anything begins
         store.commit(EXEC, runs=[(top("B"), 1)], events=[event("Bad", value={1, 2})])
     with pytest.raises(ValueError):
         store.commit(EXEC, runs=[(top("B"), 1)], events=[], execution={"event_count": 9})
+    bad_run = top("B")
+    bad_run.variables = {"v": {1, 2}}
+    with pytest.raises(TypeError):
+        store.commit(EXEC, runs=[(bad_run, 1)], events=[event("Fine")])
     assert store.load_runs(EXEC) == [(top(), 1)]
     assert store.history(EXEC) == []
     assert (fetch(store).status, fetch(store).event_count) == ("RUNNING", 0)
     assert store.commit(EXEC, runs=[(top("B"), 1)], events=[event("Fine")]) == [1]
 
 
-def test_history_paging_forward_and_reverse(store: SqliteStore) -> None:
+def test_history_paging_forward_and_reverse(store: Store) -> None:
     store.create_execution(execution(), [])
     store.create_execution(execution(EXEC + "2"), [])
     store.commit(EXEC + "2", runs=[], events=[event("Other")])
@@ -191,14 +165,14 @@ def test_history_paging_forward_and_reverse(store: SqliteStore) -> None:
     assert [e["type"] for e in store.history(EXEC + "2")] == ["Other"]
 
 
-def all_pages(store: SqliteStore, **filters: Any) -> list[list[ExecutionRecord]]:
+def all_pages(store: Store, **filters: Any) -> list[list[ExecutionRecord]]:
     pages = [store.list_executions(**filters)]
     while (token := pages[-1][1]) is not None:
         pages.append(store.list_executions(**filters, next_token=token))
     return [page for page, _ in pages]
 
 
-def test_list_executions_pagination_and_filters(store: SqliteStore) -> None:
+def test_list_executions_pagination_and_filters(store: Store) -> None:
     other_sm = SM + "Other"
     for i in range(250):
         machine = other_sm if i % 5 == 0 else SM
@@ -220,7 +194,7 @@ def test_list_executions_pagination_and_filters(store: SqliteStore) -> None:
         store.list_executions(next_token="garbage!")
 
 
-def test_list_executions_uses_indexes(store: SqliteStore, db_path: Path) -> None:
+def test_list_executions_uses_indexes(sqlite_store: SqliteStore, db_path: Path) -> None:
     with closing(sqlite3.connect(db_path)) as other:
         plan = other.execute(
             "EXPLAIN QUERY PLAN SELECT * FROM executions WHERE state_machine_arn = ? AND "
@@ -230,7 +204,7 @@ def test_list_executions_uses_indexes(store: SqliteStore, db_path: Path) -> None
     assert "executions_by_machine_status" in detail and "TEMP B-TREE" not in detail
 
 
-def test_express_result(store: SqliteStore) -> None:
+def test_express_result(store: Store) -> None:
     arn = "arn:aws:states:us-east-1:000000000000:express:Demo:x:uuid"
     rec = execution(arn, type="EXPRESS", status="SUCCEEDED", output=[1], stop_date=2.0)
     store.save_express_result(rec, None)
@@ -240,10 +214,10 @@ def test_express_result(store: SqliteStore) -> None:
     assert [(e["id"], e["previousEventId"]) for e in store.history(arn)] == [(1, 0), (2, 1)]
 
 
-def test_task_tokens_and_inbox_across_store_objects(store: SqliteStore, db_path: Path) -> None:
+def test_task_tokens_and_inbox_across_store_objects(store: Store, backend) -> None:
     store.create_execution(execution(), [top()])
     store.put_task_token("tok-1", EXEC, "b0", "task-7")
-    with SqliteStore(db_path) as cli:  # another process, as `sfn task-success` would be
+    with backend.open() as cli:  # another process, as `sfn task-success` would be
         assert cli.resolve_task_token("tok-1") == (EXEC, "b0", "task-7")
         assert cli.resolve_task_token("nope") is None
         cli.post_event(EXEC, "b0", {"kind": "TaskSucceeded", "task_id": "task-7", "output": 1})
@@ -259,9 +233,9 @@ def test_task_tokens_and_inbox_across_store_objects(store: SqliteStore, db_path:
     assert len(store.take_events(EXEC + "other")) == 1
 
 
-def test_file_settings_and_reopen(store: SqliteStore, db_path: Path) -> None:
-    store.create_execution(execution(), [top()])
-    store.close()
+def test_file_settings_and_reopen(sqlite_store: SqliteStore, db_path: Path) -> None:
+    sqlite_store.create_execution(execution(), [top()])
+    sqlite_store.close()
     with closing(sqlite3.connect(db_path)) as other:
         assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert other.execute("PRAGMA user_version").fetchone()[0] == 1
@@ -269,7 +243,7 @@ def test_file_settings_and_reopen(store: SqliteStore, db_path: Path) -> None:
         assert again.load_runs(EXEC) == [(top(), 1)]
 
 
-def test_commits_from_several_threads(store: SqliteStore) -> None:
+def test_commits_from_several_threads(store: Store) -> None:
     arns = [f"{EXEC}-{i}" for i in range(4)]
     for arn in arns:
         store.create_execution(execution(arn), [top()])
@@ -286,7 +260,7 @@ def test_commits_from_several_threads(store: SqliteStore) -> None:
         assert store.load_run(arn, "") == (top("S50"), 51)
 
 
-def test_commit_cost(store: SqliteStore) -> None:
+def test_commit_cost(store: Store) -> None:
     store.create_execution(execution(), [top()])
     run, count = top(), 2000
     started = time.perf_counter()
