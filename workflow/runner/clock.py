@@ -39,5 +39,9 @@ class VirtualClock:
     def sleep_until(self, due: float, wake: threading.Event) -> None:
         with self._lock:
             target = datetime.fromtimestamp(due, timezone.utc)
+            if target.timestamp() < due:
+                # datetime keeps microseconds: a fractional due time (a jittered retry
+                # delay) may round down and never count as due; round up instead.
+                target += timedelta(microseconds=1)
             if target > self._now:
                 self._now = target
