@@ -23,6 +23,8 @@ from workflow.interpreter.protocol import InvokeTask, TaskFailed, TaskSucceeded
 from workflow.interpreter.resources import LAMBDA, TASK, Resource, classify
 
 INVOKE_ACTIONS = ("invoke", "invoke.waitForTaskToken")
+FUNCTION_TIMEOUT = "Sandbox.Timedout"          # Lambda's errorType for a function timeout
+STATE_TIMEOUT_CAUSE = "The task did not complete within its TimeoutSeconds."
 _FUNCTION_NAME = re.compile(
     r"^(?:arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:|\d{12}:function:)?"
     r"(?P<name>[A-Za-z0-9_-]{1,64})(?::(?P<q>\$LATEST|[A-Za-z0-9_-]{1,128}))?$")
@@ -109,6 +111,9 @@ def task_outcome(command: InvokeTask, result: InvocationResult) -> TaskSucceeded
         return TaskFailed(command.task_id, f"Lambda.{error.error}",
                           sdk_message(error, result.request_id))
     if result.function_error is not None:
+        if _past_state_timeout(command, resource, result):
+            return TaskFailed(command.task_id, "States.Timeout", STATE_TIMEOUT_CAUSE,
+                              timed_out=True)
         return _function_failure(command.task_id, result)
     if resource.callback:
         return None
@@ -125,6 +130,17 @@ def invoke_task(invoker: Invoker, command: InvokeTask,
     except TargetError as exc:
         return TaskFailed(command.task_id, exc.error, exc.cause)
     return task_outcome(command, invoker.invoke(request))
+
+
+def _past_state_timeout(command: InvokeTask, resource: Resource,
+                        result: InvocationResult) -> bool:
+    """The function ran past the deadline ``build_request`` gave it, which is the state's
+    TimeoutSeconds (an Invoker honours ``timeout_seconds`` as the function's deadline). Step
+    Functions stops waiting at that point and fails the task with States.Timeout
+    (LambdaFunctionTimedOut / TaskTimedOut), not with the function's own timeout error."""
+    payload = result.payload
+    return (command.timeout_seconds is not None and not resource.callback
+            and isinstance(payload, dict) and payload.get("errorType") == FUNCTION_TIMEOUT)
 
 
 def _function_failure(task_id: str, result: InvocationResult) -> TaskFailed:
