@@ -85,7 +85,7 @@ class Stack:
                  store: str | None = None) -> None:
         self.tmp = tmp
         self.env = dict(os.environ, SFN_BROKER_URL=broker,
-                        SFN_STORE_URL=store or f"sqlite:///{tmp / 'sfn.db'}",
+                        SFN_STORE_URL=store or broker,
                         SFN_VISIBILITY_TIMEOUT=str(visibility_timeout),
                         PYTHONPATH=str(REPO))
         self.env.pop("SFN_REDIS_URL", None)

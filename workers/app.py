@@ -11,10 +11,22 @@ if the worker dies, so every task body is idempotent.
 """
 from __future__ import annotations
 
+import logging
+import sqlite3
+import time
 import uuid
-from typing import Any
+from typing import Any, Callable
+
+import redis
+from celery.exceptions import Reject
 
 from workers.config import ADVANCE_TASK, INVOKE_TASK, Settings, make_app
+
+# Redis restarting or loading its AOF, SQLite busy: the same body is run again (every body is
+# idempotent), then the message goes back to the queue. Any other exception is a bug.
+TRANSIENT = (redis.ConnectionError, redis.TimeoutError, sqlite3.OperationalError)
+TRANSIENT_TRIES = 8
+log = logging.getLogger("sfn.worker")
 
 settings = Settings.from_env()
 app = make_app(settings)
@@ -32,13 +44,26 @@ def _busy(task: Any) -> Any:
     return busy(rt.redis, task.request.id or uuid.uuid4().hex, rt.settings.virtual)
 
 
+def _resilient(body: Callable[[], None]) -> None:
+    for attempt in range(TRANSIENT_TRIES):
+        try:
+            return body()
+        except TRANSIENT as exc:
+            log.warning("transient failure (%s: %s); trying again", type(exc).__name__, exc)
+            time.sleep(min(0.1 * 2 ** attempt, 5.0))
+    try:
+        body()
+    except TRANSIENT as exc:
+        raise Reject(exc, requeue=True) from exc
+
+
 @app.task(name=ADVANCE_TASK, bind=True, max_retries=None)
 def advance_task(self: Any, arn: str, run_id: str, message: dict[str, Any],
                  guard: dict[str, Any] | None = None) -> None:
     from workers.advance import Contended, Delivery, deliver
     with _busy(self):
         try:
-            deliver(_runtime(), Delivery(arn, run_id, message, guard))
+            _resilient(lambda: deliver(_runtime(), Delivery(arn, run_id, message, guard)))
         except Contended as exc:
             raise self.retry(exc=exc, countdown=0.05)
 
@@ -47,7 +72,7 @@ def advance_task(self: Any, arn: str, run_id: str, message: dict[str, Any],
 def invoke_task(self: Any, arn: str, command: dict[str, Any]) -> None:
     from workers.functions import run_task
     with _busy(self):
-        run_task(_runtime(), arn, command)
+        _resilient(lambda: run_task(_runtime(), arn, command))
 
 
 @app.task(name="sfn.noop", ignore_result=False)
