@@ -55,11 +55,12 @@ class Turn:
         self.outer = outer
         self.step = p.Step()
         self.machine: s.Machine = machine.machine(run.machine)
+        self.ts = env.now().timestamp()      # one clock reading per state, not per event
 
     # ---- recording --------------------------------------------------------------------
 
     def emit(self, type_: str, **details: Any) -> None:
-        self.step.events.append({"type": type_, "timestamp": self.env.now().timestamp(),
+        self.step.events.append({"type": type_, "timestamp": self.ts,
                                  "run": self.run.run_id, **details})
 
     def command(self, command: p.Command) -> None:
@@ -76,7 +77,6 @@ class Turn:
         return self.machine.states[self.run.state]  # type: ignore[index]
 
     def context(self, token: str | None = None, item: Any = None) -> dict[str, Any]:
-        from workflow.interpreter.dataflow import context_object
         info = self.env.execution
         execution = {"Id": info.execution_arn, "Input": info.input, "Name": info.name,
                      "RoleArn": info.role_arn, "StartTime": info.start_time,
@@ -93,20 +93,20 @@ class Turn:
     # ---- lifecycle --------------------------------------------------------------------
 
     def start(self, data: Any) -> None:
-        from workflow.interpreter import lifecycle
         lifecycle.start_run(self, data)
         self.drive(self.enter(self.machine.start_at, data))
 
     def enter(self, name: str, data: Any) -> Outcome:
-        from workflow.interpreter.handlers import execute
         run = self.run
         state = self.machine.states[name]
-        run.state, run.input, run.entered_time = name, data, self.now_iso()
+        now = self.env.now()
+        self.ts = now.timestamp()
+        run.state, run.input, run.entered_time = name, data, iso(now)
         run.retry_counts = [0] * len(_retriers(state))
         run.retry_count = 0
         run.transitions += 1
         self.emit(_ENTERED[state.type], name=name, input=data)
-        return self.guarded(lambda: execute(self, state))
+        return self.guarded(lambda: handlers.execute(self, state))
 
     def guarded(self, work: Any) -> Outcome:
         try:
@@ -129,10 +129,10 @@ class Turn:
             raise RuntimeError("state machine did not block within the transition budget")
 
     def leave(self, exit_: Exit) -> Outcome:
-        from workflow.interpreter.dataflow import check_size
         state = self.state
         try:
-            check_size(exit_.output, state.name)
+            if exit_.output is not self.run.input:    # an unchanged input was already checked
+                check_size(exit_.output, state.name)
         except StatesError as exc:
             return Failure(exc.error, exc.cause)
         if exit_.emit_exit:
@@ -144,14 +144,11 @@ class Turn:
             self.run.variables.update(exit_.assigned)
         self.run.waiting = None
         if exit_.next is None:
-            from workflow.interpreter import lifecycle
             lifecycle.succeed_run(self, exit_.output)
             return BLOCKED
         return self.enter(exit_.next, exit_.output)
 
     def fail_state(self, failure: Failure) -> Outcome:
-        from workflow.interpreter import lifecycle
-        from workflow.interpreter.retry import handle_error
         if failure.handle:
             outcome = handle_error(self, failure)
             if outcome is not False:
@@ -165,9 +162,17 @@ def _retriers(state: s.State) -> tuple[s.Retrier, ...]:
     return errors.retry if errors is not None else ()
 
 
+_SECONDS: dict[int, str] = {}
+
+
 def iso(moment: Any) -> str:
     """ISO 8601 as the context object shows it: trailing fractional zeros dropped (§8)."""
-    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
+    whole = int(moment.timestamp())
+    text = _SECONDS.get(whole)
+    if text is None:          # strftime is the costly part: once per distinct second
+        if len(_SECONDS) > 4096:
+            _SECONDS.clear()
+        text = _SECONDS[whole] = moment.strftime("%Y-%m-%dT%H:%M:%S")
     micro = f"{moment.microsecond:06d}"[:3].rstrip("0")
     return f"{text}.{micro}Z" if micro else f"{text}Z"
 
@@ -176,7 +181,6 @@ def advance(machine: Any, run: RunState, event: p.Event, env: p.Env,
             outer: Mapping[str, Any] | None = None) -> tuple[RunState, p.Step]:
     """Feed ``event`` to ``run``; returns the new run record and what to record and do.
     An event that no longer applies (a late timer, a duplicate task result) changes nothing."""
-    from workflow.interpreter import lifecycle
     run = run.copy()
     turn = Turn(machine, run, env, outer or {})
     if isinstance(event, p.Start):
@@ -188,3 +192,8 @@ def advance(machine: Any, run: RunState, event: p.Event, env: p.Env,
 
 
 __all__ = ["advance", "Turn", "Exit", "Failure", "BLOCKED", "Waiting", "iso"]
+
+# Imported last: these modules import the names above from this one.
+from workflow.interpreter import handlers, lifecycle  # noqa: E402
+from workflow.interpreter.dataflow import check_size, context_object  # noqa: E402
+from workflow.interpreter.retry import handle_error  # noqa: E402

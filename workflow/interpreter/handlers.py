@@ -43,12 +43,18 @@ def finish_with_result(turn: Turn, state: Any, result: Any) -> Exit:
 
 # ---- Pass, Succeed, Fail ---------------------------------------------------------------------
 
-def _pass(turn: Turn, state: s.PassState) -> Outcome:
+def _jsonata_exit(turn: Turn, state: Any) -> Exit:
+    """Pass and Wait in JSONata: Output (default: the input) and Assign over $states."""
     raw, variables = turn.run.input, turn.variables
+    states = jsonata_states(turn)
+    assigned = df.evaluate_assign(state.assign, True, states, None, variables, state.name)
+    return Exit(df.jsonata_output(state, states, variables, raw), _next(state), assigned)
+
+
+def _pass(turn: Turn, state: s.PassState) -> Outcome:
     if state.jsonata:
-        states = jsonata_states(turn)
-        assigned = df.evaluate_assign(state.assign, True, states, None, variables, state.name)
-        return Exit(df.jsonata_output(state, states, variables, raw), _next(state), assigned)
+        return _jsonata_exit(turn, state)
+    raw, variables = turn.run.input, turn.variables
     ctx = turn.context()
     effective = df.jsonpath_effective_input(state, raw, ctx, variables)
     result = state.result if state.has_result else effective
@@ -166,11 +172,9 @@ def _wait_due(turn: Turn, state: s.WaitState) -> float:
 
 
 def wait_exit(turn: Turn, state: s.WaitState) -> Exit:
-    raw, variables = turn.run.input, turn.variables
     if state.jsonata:
-        states = jsonata_states(turn)
-        assigned = df.evaluate_assign(state.assign, True, states, None, variables, state.name)
-        return Exit(df.jsonata_output(state, states, variables, raw), _next(state), assigned)
+        return _jsonata_exit(turn, state)
+    raw, variables = turn.run.input, turn.variables
     ctx = turn.context()
     effective = df.select(state.input_path, raw, ctx, variables)
     assigned = df.evaluate_assign(state.assign, False, effective, ctx, variables, state.name)
@@ -186,40 +190,17 @@ def timer_done(turn: Turn) -> Outcome:
     return wait_exit(turn, state)  # type: ignore[arg-type]
 
 
-def _task(turn: Turn, state: s.State) -> Outcome:
-    from workflow.interpreter.task import execute_task
-    return execute_task(turn, state)  # type: ignore[arg-type]
-
-
-def _parallel(turn: Turn, state: s.State) -> Outcome:
-    from workflow.interpreter.containers import execute_parallel
-    return execute_parallel(turn, state)  # type: ignore[arg-type]
-
-
-def _map(turn: Turn, state: s.State) -> Outcome:
-    from workflow.interpreter.containers import execute_map
-    return execute_map(turn, state)  # type: ignore[arg-type]
-
-
-def task_done(turn: Turn, event: Any, heartbeat: bool = False) -> Outcome:
-    from workflow.interpreter.task import task_done as done
-    return done(turn, event, heartbeat)
-
-
-def restart_heartbeat(turn: Turn) -> None:
-    from workflow.interpreter.task import restart_heartbeat as restart
-    restart(turn)
-
-
-def children_done(turn: Turn, event: p.ChildrenDone) -> Outcome:
-    from workflow.interpreter.containers import children_done as done
-    return done(turn, event)
-
+# Imported last: task and containers build on the helpers above.
+from workflow.interpreter import containers, task  # noqa: E402
 
 _EXECUTE: dict[str, Callable[[Turn, Any], Outcome]] = {
     "Pass": _pass, "Succeed": _succeed, "Fail": _fail, "Choice": _choice, "Wait": _wait,
-    "Task": _task, "Parallel": _parallel, "Map": _map,
+    "Task": task.execute_task, "Parallel": containers.execute_parallel,
+    "Map": containers.execute_map,
 }
+task_done = task.task_done
+restart_heartbeat = task.restart_heartbeat
+children_done = containers.children_done
 
 __all__ = ["execute", "finish_with_result", "task_done", "timer_done", "children_done",
            "restart_heartbeat", "datetime"]

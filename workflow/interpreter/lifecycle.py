@@ -89,7 +89,6 @@ def _cancel_waiting(turn: Turn) -> None:
 
 
 def dispatch(turn: Turn, event: p.Event) -> None:
-    from workflow.interpreter import handlers
     waiting = turn.run.waiting
     if isinstance(event, p.Stop):
         abort_run(turn, event)
@@ -111,7 +110,6 @@ def dispatch(turn: Turn, event: p.Event) -> None:
 
 
 def _timer(turn: Turn, timer_id: str) -> None:
-    from workflow.interpreter import handlers
     waiting = turn.run.waiting
     assert waiting is not None
     if waiting.kind in ("wait", "retry") and timer_id == waiting.id:
@@ -129,3 +127,6 @@ def _timeout_cause(heartbeat: bool) -> str:
 
 
 __all__ = ["start_run", "succeed_run", "fail_run", "abort_run", "dispatch", "Exit", "Failure"]
+
+
+from workflow.interpreter import handlers  # noqa: E402  (imports this module's names)

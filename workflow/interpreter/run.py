@@ -5,7 +5,7 @@ the store persists it (with a version number, so a transition is applied at most
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 RUNNING = "RUNNING"
@@ -48,8 +48,12 @@ class RunState:
 
     def copy(self) -> "RunState":
         # Shallow: values are treated as immutable by the core (copy-on-write everywhere).
-        return replace(self, retry_counts=list(self.retry_counts),
-                       variables=dict(self.variables))
+        # Written out because dataclasses.replace was a tenth of a Map iteration's cost.
+        new = object.__new__(RunState)
+        new.__dict__.update(self.__dict__)
+        new.retry_counts = list(self.retry_counts)
+        new.variables = dict(self.variables)
+        return new
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -87,7 +87,8 @@ def _emit_scheduled(turn: Turn, resource: Resource, payload: Any, timeout: int |
         turn.emit("TaskStarted", resourceType=resource.resource_type, resource=resource.action)
 
 
-def task_done(turn: Turn, event: p.TaskSucceeded | p.TaskFailed, heartbeat: bool) -> Outcome:
+def task_done(turn: Turn, event: p.TaskSucceeded | p.TaskFailed,
+              heartbeat: bool = False) -> Outcome:
     state = turn.state
     resource = classify(state.resource)  # type: ignore[attr-defined]
     turn.run.waiting = None

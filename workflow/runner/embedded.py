@@ -67,6 +67,7 @@ class ExecutionLoop:
             while self.ready and not self.root.finished:
                 run_id, event = self.ready.popleft()
                 self._advance(run_id, event)
+            self.history.flush()
             if not self.root.finished:
                 self._wait()
         return self.root
