@@ -52,9 +52,11 @@ class Turn:
         self.sm = machine
         self.run = run
         self.env = env
-        self.outer = outer
         self.step = p.Step()
         self.machine: s.Machine = machine.machine(run.machine)
+        # Distributed Map children are executions of their own: they cannot read the
+        # variables of outer scopes (asl-inventory §7, §18).
+        self.outer = {} if self.machine.processor_mode == "DISTRIBUTED" else outer
         self.ts = env.now().timestamp()      # one clock reading per state, not per event
 
     # ---- recording --------------------------------------------------------------------
