@@ -60,15 +60,16 @@ def _attempt(rt: Runtime, context: ExecutionContext, delivery: Delivery) -> None
         if loaded is None:
             return
     run, version = loaded
-    if version:
-        _redispatch(rt, delivery.arn, run, version)
-    if not _applies(run, delivery.guard):
+    leftover = outbox.entry(run, version) if version else None
+    new, step = run, None
+    if _applies(run, delivery.guard):
+        new, step = advance(context.machine, run, event, rt.env(context),
+                            rt.outer(delivery.arn, run))
+    if step is None or (not step.events and not step.commands and new == run):
+        if leftover:
+            _redispatch(rt, delivery.arn, leftover)
         return
-    new, step = advance(context.machine, run, event, rt.env(context),
-                        rt.outer(delivery.arn, run))
-    if not step.events and not step.commands and new == run:
-        return
-    _commit(rt, context, run, version, new, step, delivery.guard)
+    _commit(rt, context, (run, version), new, step, delivery.guard, leftover)
 
 
 def _first(rt: Runtime, delivery: Delivery, event: p.Event) -> tuple[Any, p.Event]:
@@ -97,33 +98,40 @@ def _applies(run: RunState, guard: dict[str, Any] | None) -> bool:
     return run.waiting is not None and run.waiting.kind == "children" and run.waiting.id == join
 
 
-def _redispatch(rt: Runtime, arn: str, run: RunState, version: int) -> None:
-    field = outbox.entry(run, version)
-    leftover = outbox.take(rt.redis, arn, field)
-    if leftover is not None:
-        log.info("re-dispatching the outbox of %s run %r v%d", arn, run.run_id, version)
-        dispatch(rt, arn, *leftover)
+def _redispatch(rt: Runtime, arn: str, field: str) -> None:
+    found = outbox.take(rt.redis, arn, field)
+    if found is not None:
+        _dispatch_leftover(rt, arn, found)
         outbox.drop(rt.redis, arn, field)
 
 
-def _commit(rt: Runtime, context: ExecutionContext, run: RunState, version: int,
-            new: RunState, step: p.Step, guard: dict[str, Any] | None) -> None:
-    arn = context.arn
+def _dispatch_leftover(rt: Runtime, arn: str, found: outbox.Outbox) -> None:
+    log.info("re-dispatching a step of %s whose worker died before dispatching it", arn)
+    dispatch(rt, arn, *found)
+
+
+def _commit(rt: Runtime, context: ExecutionContext, loaded: tuple[RunState, int],
+            new: RunState, step: p.Step, guard: dict[str, Any] | None,
+            leftover: str | None) -> None:
+    """Commit the step; a leftover outbox entry of the loaded version (its worker died after
+    committing) is dispatched before the new step's commands, so effects keep their order."""
+    arn, (run, version) = context.arn, loaded
     waited = run.waiting.id if run.waiting and run.waiting.kind == "children" else None
     closes = (guard or {}).get("join")
     step_context = StepContext(new.run_id, waited, closes)
-    field = outbox.entry(new, version + 1)
-    if step.commands or closes:
-        outbox.put(rt.redis, arn, field, step.commands, step_context)
+    field = outbox.entry(new, version + 1) if step.commands or closes else None
+    found = outbox.swap(rt.redis, arn, leftover, field, step.commands, step_context)
     try:
         ids = rt.store.commit(arn, runs=[(new, version)], events=step.events,
                               execution=_execution_update(new, step))
     except VersionConflict:
         outbox.drop(rt.redis, arn, field)
         raise
-    if step.commands or closes:
+    if found is not None:
+        _dispatch_leftover(rt, arn, found)
+    if field:
         dispatch(rt, arn, step.commands, step_context)
-        outbox.drop(rt.redis, arn, field)
+    outbox.drop(rt.redis, arn, leftover if found else None, field)
     _limit_history(rt, arn, ids)
 
 

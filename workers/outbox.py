@@ -31,6 +31,9 @@ class StepContext:
     close_join: str | None = None        # the join whose ChildrenDone this step consumed
 
 
+Outbox = tuple[list[p.Command], StepContext]
+
+
 def fingerprint(run: RunState) -> str:
     data = dict(run.__dict__)
     if isinstance(run.waiting, Waiting):
@@ -42,23 +45,34 @@ def entry(run: RunState, version: int) -> str:
     return f"{run.run_id}|{version}|{fingerprint(run)}"
 
 
-def put(client: Any, arn: str, field: str, commands: list[p.Command],
-        context: StepContext) -> None:
-    body = json.dumps({"commands": [p.to_message(c) for c in commands],
-                       "context": asdict(context)}, separators=(",", ":"))
+def swap(client: Any, arn: str, leftover: str | None, field: str | None,
+         commands: list[p.Command], context: StepContext) -> Outbox | None:
+    """One round trip: read the leftover entry of the loaded version (if any) and write the
+    new step's entry (if it has anything to dispatch)."""
     pipe = client.pipeline(transaction=False)
-    pipe.hset(keys.outbox(arn), field, body)
-    pipe.expire(keys.outbox(arn), TTL_SECONDS)
-    pipe.execute()
+    if leftover:
+        pipe.hget(keys.outbox(arn), leftover)
+    if field:
+        body = json.dumps({"commands": [p.to_message(c) for c in commands],
+                           "context": asdict(context)}, separators=(",", ":"))
+        pipe.hset(keys.outbox(arn), field, body)
+        pipe.expire(keys.outbox(arn), TTL_SECONDS)
+    found = pipe.execute()
+    return _decode(found[0]) if leftover else None
 
 
-def take(client: Any, arn: str, field: str) -> tuple[list[p.Command], StepContext] | None:
-    body = client.hget(keys.outbox(arn), field)
+def take(client: Any, arn: str, field: str) -> Outbox | None:
+    return _decode(client.hget(keys.outbox(arn), field))
+
+
+def _decode(body: str | None) -> Outbox | None:
     if body is None:
         return None
     data = json.loads(body)
     return [p.from_message(c) for c in data["commands"]], StepContext(**data["context"])
 
 
-def drop(client: Any, arn: str, field: str) -> None:
-    client.hdel(keys.outbox(arn), field)
+def drop(client: Any, arn: str, *fields: str | None) -> None:
+    present = [field for field in fields if field]
+    if present:
+        client.hdel(keys.outbox(arn), *present)

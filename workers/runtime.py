@@ -160,10 +160,12 @@ class Runtime:
 
     def publish(self, arn: str, run_id: str, message: dict[str, Any],
                 guard: dict[str, Any] | None = None) -> None:
-        self.app.send_task(ADVANCE_TASK, args=[arn, run_id, message, guard], queue=TRANSITIONS)
+        self.app.send_task(ADVANCE_TASK, args=[arn, run_id, message, guard], queue=TRANSITIONS,
+                           ignore_result=True)
 
     def publish_invoke(self, arn: str, command: p.InvokeTask) -> None:
-        self.app.send_task(INVOKE_TASK, args=[arn, p.to_message(command)], queue=FUNCTIONS)
+        self.app.send_task(INVOKE_TASK, args=[arn, p.to_message(command)], queue=FUNCTIONS,
+                           ignore_result=True)
 
 
 def _invoker(functions: str) -> Any:

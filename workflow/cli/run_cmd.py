@@ -36,8 +36,6 @@ def run(definition: str, input_: str, name: str | None, type_: str,
     arguments. STANDARD executions are recorded, transition by transition, in the --db file.
     """
     import workflow
-    from workflow.runner import start_execution
-    from workflow.runner.tasks import local_task_handler
 
     data = json_argument(input_, "--input")
     try:
@@ -51,18 +49,24 @@ def run(definition: str, input_: str, name: str | None, type_: str,
         problem = registry.check(fn)
         if problem:
             click.echo(f"sfn: error: function {fn!r}: {problem}", err=True)
+    execution = _execute(machine, data, name, type_, registry, db)
+    _report(execution, as_json)
+    raise SystemExit(EXIT_OK if execution.succeeded else EXIT_FAILED)
+
+
+def _execute(machine: Any, data: Any, name: str | None, type_: str, registry: Any,
+             db: str | None) -> Any:
     from workers.config import distributed_enabled
     if distributed_enabled():       # SFN_BROKER_URL: on the Celery workers
         from workflow.runner.celery_runner import default_runner
         runner = default_runner()
-        execution = runner.wait(runner.start(machine, data, name=name, type_=type_,
-                                             functions=registry))
-    else:
-        with open_store(db) as store:
-            execution = start_execution(machine, data, tasks=local_task_handler(registry),
-                                        name=name, type_=type_, store=store)
-    _report(execution, as_json)
-    raise SystemExit(EXIT_OK if execution.succeeded else EXIT_FAILED)
+        return runner.wait(runner.start(machine, data, name=name, type_=type_,
+                                        functions=registry))
+    from workflow.runner import start_execution
+    from workflow.runner.tasks import local_task_handler
+    with open_store(db) as store:
+        return start_execution(machine, data, tasks=local_task_handler(registry), name=name,
+                               type_=type_, store=store)
 
 
 def _report(execution: Any, as_json: bool) -> None:
