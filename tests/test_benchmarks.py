@@ -30,3 +30,10 @@ def test_interpreter_quick() -> None:
 def test_validate_once() -> None:
     out = run("validate.py", "--repeat", "1")
     assert "states" in out and "load ms" in out
+
+
+def test_celery_runner_quick() -> None:
+    out = run("celery_runner.py", "--quick")
+    for heading in ("bare no-op task round trip", "each further Task state", "transitions/s",
+                    "scaling 1 -> 2 worker processes", "Map of 200 items", "Redis memory"):
+        assert heading in out
