@@ -7,11 +7,10 @@
 """
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
+from workflow._gc import collector_paused
 from workflow.diagnostics import Diagnostic, Severity, aws_result, best_match
 from workflow.errors import (DefinitionError, ExpressionSyntaxError, InputError, SfnError,
                              SourceError, StatesError)
@@ -51,38 +50,11 @@ def validate(definition: Definition) -> list[Diagnostic]:
     return validate_source(_source(definition))
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    # Compiling allocates many small, acyclic objects; the cyclic collector's full passes over
-    # them made load time grow faster than the definition (14x for 5x the states). Pausing it
-    # for the duration keeps the cost linear; the objects are freed by reference counting.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            _promote_young_objects()
-            gc.enable()
-
-
-def _promote_young_objects() -> None:
-    # What a load leaves alive is the compiled machine and the parse caches: long-lived and
-    # acyclic (a load makes no reference cycles). Re-enabled as is, the collector's next young
-    # pass would traverse all of it only to promote it (~4 ms for 1,000 states, ~10% of the
-    # load). gc.freeze() + gc.unfreeze() moves the young generations into the oldest one in
-    # O(1) instead; full passes still see these objects, and none of them waits on the
-    # collector to be freed. Skipped when the application keeps objects frozen itself.
-    if gc.get_freeze_count() == 0:
-        gc.freeze()
-        gc.unfreeze()
-
-
 def load(definition: Definition) -> "StateMachine":
     """Validate and compile; raises ``DefinitionError`` carrying all diagnostics on errors."""
     from workflow.model.machine import StateMachine
     from workflow.validation.pipeline import validate_source
-    with _collector_paused():
+    with collector_paused():
         source = _source(definition)
         found = validate_source(source)
         if any(d.is_error for d in found):

@@ -6,6 +6,7 @@ from typing import Any, Iterator
 
 import networkx as nx
 
+from workflow._gc import collector_paused
 from workflow.diagnostics import Diagnostic
 from workflow.model import states as s
 from workflow.model.compile import compile_document
@@ -23,8 +24,9 @@ class StateMachine:
     @classmethod
     def from_document(cls, document: dict[str, Any], warnings: tuple[Diagnostic, ...] = (),
                       source: str = "<definition>") -> "StateMachine":
-        root = compile_document(document)
-        return cls(document, root, build_graph(root), warnings, source)
+        with collector_paused():
+            root = compile_document(document)
+            return cls(document, root, build_graph(root), warnings, source)
 
     @property
     def query_language(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Iterable
 
+from workflow._gc import collector_paused
 from workflow.diagnostics import Diagnostic, sort_diagnostics, split_pointer
 from workflow.source import Source
 from workflow.validation.walk import walk
@@ -22,10 +23,11 @@ def check_document(document: dict[str, Any]) -> list[Diagnostic]:
 
 
 def validate_source(source: Source) -> list[Diagnostic]:
-    found = list(source.problems)
-    if source.ok and isinstance(source.document, dict):
-        found.extend(check_document(source.document))
-    return finish(found, source)
+    with collector_paused():
+        found = list(source.problems)
+        if source.ok and isinstance(source.document, dict):
+            found.extend(check_document(source.document))
+        return finish(found, source)
 
 
 def finish(found: Iterable[Diagnostic], source: Source | None = None) -> list[Diagnostic]:
