@@ -88,9 +88,15 @@ def _outer_names(w: Walk, assigned: dict[str, dict[str, str]]) -> dict[str, dict
     """scope location -> names assigned in any enclosing scope (with the assigning state)."""
     parents = parent_scopes(w)
     outer: dict[str, dict[str, str]] = {"": {}}
+    # Sibling scopes see the same names: merge once per parent and share the (read-only) dict,
+    # or a Parallel/Map-heavy machine would copy the outer names once per branch/processor.
+    merged: dict[str, dict[str, str]] = {}
     for scope in w.scopes[1:]:           # breadth-first: every parent comes before its children
         parent = parents.get(scope.location) or ""
-        outer[scope.location] = {**assigned.get(parent, {}), **outer.get(parent, {})}
+        names = merged.get(parent)
+        if names is None:
+            names = merged[parent] = {**assigned.get(parent, {}), **outer.get(parent, {})}
+        outer[scope.location] = names
     return outer
 
 

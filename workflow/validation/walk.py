@@ -6,6 +6,7 @@ is well-formed: anything of the wrong type is skipped here (the schema stage rep
 """
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Iterator, NamedTuple
 
@@ -90,10 +91,10 @@ def walk(document: dict[str, Any]) -> Walk:
     """Breadth-first over machines, states in document order within each machine."""
     result = Walk(document)
     top_ql = result.top_query_language
-    pending = [Scope(document, "", None, 0, "top")]
+    pending = deque([Scope(document, "", None, 0, "top")])
     states = result.states
     while pending:
-        scope = pending.pop(0)
+        scope = pending.popleft()
         result.scopes.append(scope)
         prefix = scope.location + "/States/"
         for name, node in scope.states.items():
