@@ -33,8 +33,9 @@ def validate_source(source: Source) -> list[Diagnostic]:
 def finish(found: Iterable[Diagnostic], source: Source | None = None) -> list[Diagnostic]:
     document = source.document if source else None
     placed = []
+    key_positions: dict[int, dict[Any, int]] = {}
     for diag in found:
-        order = document_order(document, diag.location)
+        order = document_order(document, diag.location, key_positions)
         position = source.position(diag.location) if source and diag.line is None else None
         if position:
             diag = diag.with_position(*position)
@@ -43,17 +44,25 @@ def finish(found: Iterable[Diagnostic], source: Source | None = None) -> list[Di
     return sort_diagnostics(placed)
 
 
-def document_order(document: Any, location: str) -> tuple[int, ...]:
-    """Position of ``location`` in a depth-first, document-order walk, as a sortable tuple."""
+def document_order(document: Any, location: str,
+                   key_positions: dict[int, dict[Any, int]] | None = None) -> tuple[int, ...]:
+    """Position of ``location`` in a depth-first, document-order walk, as a sortable tuple.
+    ``key_positions`` (id of an object -> {key: index}) lets the findings of one document share
+    the key indexes, instead of a list(node).index() per finding (quadratic in the findings)."""
     order: list[int] = []
     node = document
     for token in split_pointer(location):
         if isinstance(node, dict):
-            keys = list(node)
+            if key_positions is None:
+                positions = {key: i for i, key in enumerate(node)}
+            else:
+                positions = key_positions.get(id(node))     # type: ignore[assignment]
+                if positions is None:
+                    positions = key_positions[id(node)] = {key: i for i, key in enumerate(node)}
             if token not in node:
-                order.append(len(keys))
+                order.append(len(positions))
                 break
-            order.append(keys.index(token))
+            order.append(positions[token])
             node = node[token]
         elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
             order.append(int(token))
