@@ -47,6 +47,14 @@ def transitions(state: StateRef) -> list[tuple[str, tuple[str | int, ...]]]:
     return found
 
 
+def all_transitions(w: Walk) -> list[list[tuple[str, tuple[str | int, ...]]]]:
+    """``transitions`` of every state of the walk, in ``w.states`` order (computed once)."""
+    found = w.shared.get("transitions")
+    if found is None:
+        found = w.shared["transitions"] = [transitions(state) for state in w.states]
+    return found
+
+
 def is_terminal(state: StateRef) -> bool:
     if kind(state) in _TERMINAL_TYPES:
         return True
@@ -93,9 +101,9 @@ def check_transitions(w: Walk) -> Iterator[Diagnostic]:
         if _has_states(scope) and isinstance(start, str) and start not in scope.states:
             yield _missing(start, scope.location + pointer("StartAt"), scope.parent_state,
                            scope, homes)
-    for state in w.states:
+    for state, found in zip(w.states, all_transitions(w)):
         names = state.scope.states
-        for target, tokens in transitions(state):
+        for target, tokens in found:
             if target not in names:
                 yield _missing(target, state.at(*tokens), state.name, state.scope, homes)
 
@@ -107,13 +115,14 @@ def _group_by_scope(w: Walk) -> dict[str, list[StateRef]]:
     return groups
 
 
-def _reachable(start: Any, refs: dict[str, StateRef]) -> set[str]:
+def _reachable(start: Any, refs: dict[str, StateRef],
+               targets: dict[int, list[tuple[str, tuple[str | int, ...]]]]) -> set[str]:
     if not isinstance(start, str) or start not in refs:
         return set()
     seen = {start}
     queue = deque([start])
     while queue:
-        for target, _tokens in transitions(refs[queue.popleft()]):
+        for target, _tokens in targets[id(refs[queue.popleft()])]:
             if target in refs and target not in seen:
                 seen.add(target)
                 queue.append(target)
@@ -126,6 +135,7 @@ def check_reachability(w: Walk) -> Iterator[Diagnostic]:
     AWS suppresses the reachability findings of a machine that has no terminal state.
     """
     groups = _group_by_scope(w)
+    targets = {id(state): found for state, found in zip(w.states, all_transitions(w))}
     for scope in w.scopes:
         refs = {s.name: s for s in groups.get(scope.location, ())}
         if not refs:
@@ -134,7 +144,7 @@ def check_reachability(w: Walk) -> Iterator[Diagnostic]:
             yield error(MISSING_END_STATE, "Workflow has no terminal state", scope.location,
                         scope.parent_state)
             continue
-        reached = _reachable(scope.start_at, refs)
+        reached = _reachable(scope.start_at, refs, targets)
         for name, state in refs.items():
             if name not in reached:
                 yield error(MISSING_TRANSITION_TARGET, f'State "{name}" is not reachable.',

@@ -57,6 +57,8 @@ class Walk:
     document: dict[str, Any]
     scopes: list[Scope] = field(default_factory=list)
     states: list[StateRef] = field(default_factory=list)
+    # Facts derived from the walk that several checks need, computed once by the first asker.
+    shared: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def top_query_language(self) -> str:
