@@ -41,7 +41,12 @@ _ENTERED = {t: f"{t}StateEntered" for t in
             ("Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map")}
 _EXITED = {t: f"{t}StateExited" for t in _ENTERED}
 _ABORTED = {t: f"{t}StateAborted" for t in ("Task", "Wait", "Parallel", "Map")}
-MAX_TRANSITIONS_PER_CALL = 100_000   # a Choice loop that never blocks must still yield
+# AWS fails an execution whose history reaches 25,000 events (asl-inventory §16). The runners
+# count across calls; one call that alone produces more (a Pass/Choice loop that never
+# blocks) ends the run here instead of spinning.
+HISTORY_LIMIT = 25_000
+HISTORY_LIMIT_CAUSE = (f"The execution reached the maximum number of history events "
+                       f"({HISTORY_LIMIT}).")
 
 
 class Turn:
@@ -120,15 +125,15 @@ class Turn:
             return Failure(exc.error, exc.cause)
 
     def drive(self, outcome: Outcome) -> None:
-        budget = MAX_TRANSITIONS_PER_CALL
-        while outcome is not None and budget:
-            budget -= 1
+        events = self.step.events
+        while outcome is not None:
+            if len(events) >= HISTORY_LIMIT:
+                lifecycle.fail_run(self, "States.Runtime", HISTORY_LIMIT_CAUSE)
+                return
             if isinstance(outcome, Failure):
                 outcome = self.fail_state(outcome)
             else:
                 outcome = self.leave(outcome)
-        if outcome is not None:
-            raise RuntimeError("state machine did not block within the transition budget")
 
     def leave(self, exit_: Exit) -> Outcome:
         state = self.state

@@ -65,6 +65,8 @@ def abort_run(turn: Turn, stop: p.Stop) -> None:
     if run.parent is None:
         if stop.status == "TIMED_OUT":
             turn.emit("ExecutionTimedOut", error=stop.error or TIMEOUT, cause=stop.cause or "")
+        elif stop.status == "FAILED":          # the runner ended it (history limit)
+            turn.emit("ExecutionFailed", error=stop.error, cause=stop.cause)
         else:
             turn.emit("ExecutionAborted", error=stop.error, cause=stop.cause)
     else:

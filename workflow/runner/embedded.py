@@ -14,12 +14,12 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Mapping
 
 from workflow.interpreter import protocol as p
-from workflow.interpreter.core import advance
+from workflow.interpreter.core import HISTORY_LIMIT, HISTORY_LIMIT_CAUSE, advance
 from workflow.interpreter.run import RunState
 from workflow.runner.history import HistoryWriter
 from workflow.runner.joins import Join
 
-MAX_HISTORY_EVENTS = 25_000
+MAX_HISTORY_EVENTS = HISTORY_LIMIT
 TaskHandler = Callable[[p.InvokeTask], "p.TaskSucceeded | p.TaskFailed | None"]
 
 
@@ -82,9 +82,7 @@ class ExecutionLoop:
         self.history.commit(new, step.events)
         self.runs[run_id] = new
         if self.history.count >= MAX_HISTORY_EVENTS and not self.root.finished:
-            self.ready.appendleft(("", p.Stop("States.Runtime", (
-                f"The execution reached the maximum number of history events "
-                f"({MAX_HISTORY_EVENTS})."), "FAILED")))
+            self.ready.appendleft(("", p.Stop("States.Runtime", HISTORY_LIMIT_CAUSE, "FAILED")))
         for command in step.commands:
             self._carry_out(command)
 
