@@ -20,8 +20,8 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from workflow.cli import (control_cmd, executions_cmd, logs_cmd, run_cmd, timers_cmd,
-                              validate_cmd)
+    from workflow.cli import (control_cmd, executions_cmd, logs_cmd, run_cmd, server_cmd,
+                              timers_cmd, validate_cmd)
     cli.add_command(validate_cmd.validate)
     cli.add_command(run_cmd.run)
     cli.add_command(executions_cmd.executions)
@@ -29,6 +29,7 @@ def _register() -> None:
     cli.add_command(executions_cmd.history)
     cli.add_command(logs_cmd.logs)
     cli.add_command(timers_cmd.timers)
+    cli.add_command(server_cmd.server)
     for command in (control_cmd.task_success, control_cmd.task_failure,
                     control_cmd.task_heartbeat, control_cmd.stop):
         cli.add_command(command)
