@@ -33,7 +33,9 @@ class Server:
     def client(self, key: str = KEY, secret: str = SECRET, **config: Any) -> Any:
         import boto3
         from botocore.config import Config
-        options = {"retries": {"max_attempts": 1}, "read_timeout": 70, **config}
+        # inject_host_prefix: StartSyncExecution would go to "sync-127.0.0.1" otherwise.
+        options = {"retries": {"max_attempts": 1}, "read_timeout": 70,
+                   "inject_host_prefix": False, **config}
         return boto3.client("stepfunctions", endpoint_url=self.url, region_name="us-east-1",
                             aws_access_key_id=key, aws_secret_access_key=secret,
                             config=Config(**options))
