@@ -22,8 +22,11 @@ _DEFINITION_NODE = {"fillcolor": "#FFFFFF", "color": "#555555", "fontcolor": "#1
 
 
 def text(value: str, limit: int | None = labels.MAX_LABEL) -> str:
-    """Label text for an HTML-like label: one clean line per input line, escaped."""
-    lines = [html.escape(labels.clean(line, limit), quote=True) for line in value.split("\n")]
+    """Label text for an HTML-like label: one clean line per input line, escaped. Graphviz
+    expands escString sequences (``\\N``, ``\\G``, ``\\\\``) even in HTML-like labels and after
+    entities are decoded, so each backslash is doubled to stay literal."""
+    lines = [html.escape(labels.clean(line, limit), quote=True).replace("\\", "\\\\")
+             for line in value.split("\n")]
     return "<BR/>".join(lines)
 
 
