@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping
 
+from workflow import jsontext
 from workflow.errors import StatesError
 from workflow.expressions.jsonpath import Path, set_reference_path
 from workflow.model import states as s
@@ -101,7 +102,7 @@ def check_size(value: Any, state_name: str, what: str = "state") -> None:
         return
     if isinstance(value, str) and len(value) * 4 < MAX_PAYLOAD_BYTES:
         return
-    size = len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
+    size = len(jsontext.dumps_bytes(value))
     if size > MAX_PAYLOAD_BYTES:
         raise StatesError(
             "States.DataLimitExceeded",

@@ -8,16 +8,16 @@ start date without decoding anything.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import fields
 from typing import Any, Callable, Iterable, Mapping
 
+from workflow import jsontext
 from workflow.interpreter.run import RunState, Waiting
 from workflow.store import base
 from workflow.store.base import EXECUTION_FIELDS, ExecutionRecord, InvalidToken, Message
 
-dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
-loads = json.loads
+dumps = jsontext.dumps
+loads = jsontext.loads
 RUN_FIELDS = tuple(f.name for f in fields(RunState))
 COLUMNS = tuple(name for name in EXECUTION_FIELDS if name != "definition")
 # SQLite declares these NOT NULL; a hash field cannot hold None and the indexes need them.

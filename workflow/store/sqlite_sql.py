@@ -1,11 +1,11 @@
 """SQLite schema, statements and row codecs for ``workflow.store.sqlite``."""
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import fields
 from typing import Any, Iterable, Mapping
 
+from workflow import jsontext
 from workflow.interpreter.run import RunState, Waiting
 from workflow.store import base
 from workflow.store.base import (EXECUTION_FIELDS, ExecutionRecord, InvalidToken, Message,
@@ -41,8 +41,8 @@ CREATE TABLE inbox (id INTEGER PRIMARY KEY AUTOINCREMENT, execution_arn TEXT NOT
 CREATE INDEX inbox_by_execution ON inbox (execution_arn, id);
 """
 
-dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
-loads = json.loads
+dumps = jsontext.dumps
+loads = jsontext.loads
 RUN_FIELDS = tuple(f.name for f in fields(RunState))
 COLUMNS = tuple(name for name in EXECUTION_FIELDS if name != "definition")
 JSON_COLUMNS = frozenset({"input", "output"})
