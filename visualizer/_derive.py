@@ -43,8 +43,7 @@ class Deriver:
         self.visits: list[Visit] = []
         self.taken: Counter[tuple[str, str, str]] = Counter()
         self.items: dict[str, Counter[Status]] = {}
-        self.item_totals: dict[str, int] = {}
-        self.branch_totals: dict[str, int | None] = {}
+        self.item_totals: dict[str, int | None] = {}
         self.status = Status.RUNNING
         self.started: float | None = None
         self.stopped: float | None = None
@@ -166,7 +165,8 @@ class Deriver:
         if visit is None:
             return
         if event["type"] == "MapStateStarted" and isinstance(event.get("length"), int):
-            self.item_totals[visit.state] = event["length"]
+            known = self.item_totals.get(visit.state) or 0
+            self.item_totals[visit.state] = known + event["length"]
         if visit.failed:
             visit.retries += 1
             self.taken[visit.state, visit.state, RETRY] += 1
@@ -273,13 +273,16 @@ class Deriver:
             if not items[Status.RUNNING]:
                 del items[Status.RUNNING]
         maps = set(self.items)
+        visits = Counter(visit.state for visit in self.visits)
         for run in self.runs.values():
             if run.parent_state is None or run.parent_state in maps:
                 continue
             last = run.visit or run.last
             status = last.status if last is not None else Status.RUNNING
             self.items.setdefault(run.parent_state, Counter())[status] += 1
-            self.branch_totals[run.parent_state] = self._branch_count(run.parent_state)
+        for name in set(self.items) - maps:
+            branches = self._branch_count(name)
+            self.item_totals[name] = branches * visits[name] if branches else None
 
     def _branch_count(self, name: str) -> int | None:
         if self.machine is None:

@@ -124,7 +124,7 @@ def summarise(deriver: Any, now: float | None) -> ExecutionView:
         view = states.get(name)
         if view is not None:
             view.items = items
-            view.item_total = deriver.item_totals.get(name, deriver.branch_totals.get(name))
+            view.item_total = deriver.item_totals.get(name)
     current = [v.state for v in deriver.visits if v.status in ACTIVE]
     return ExecutionView(deriver.status, states, deriver.taken, list(dict.fromkeys(current)),
                          deriver.started, deriver.stopped, clock, deriver.error,
