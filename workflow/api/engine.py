@@ -74,6 +74,40 @@ class EmbeddedEngine:
             self.store.save_express_result(final, None)
         return final
 
+    def redrive(self, machine: Any, record: ExecutionRecord, info: p.ExecutionInfo) -> None:
+        """Resume a closed STANDARD execution at its failed state, in the background."""
+        from workflow.api.resume import redrivable_run
+        loaded = redrivable_run(self.store, record.execution_arn)
+        if loaded is None:
+            raise LookupError("the execution never entered a state")
+        self.store.commit(record.execution_arn, runs=[], events=[], execution={
+            "status": "RUNNING", "output": None, "error": None, "cause": None,
+            "stop_date": None, "redrive_count": record.redrive_count,
+            "redrive_date": record.redrive_date})
+        self.exec_pool.submit(self._resume, machine, record, info, *loaded)
+
+    def _resume(self, machine: Any, record: ExecutionRecord, info: p.ExecutionInfo,
+                run: Any, version: int) -> None:
+        from workflow.api.resume import ResumedLoop
+        arn = record.execution_arn
+        history = StoreHistoryWriter(self.store, arn)
+        history.versions[""] = version
+        poll, on_park = _mailbox(self.store, arn)
+        loop = ResumedLoop(machine, p.Env(info, self.clock), self.tasks, history,
+                           self.task_pool, poll, self._parker(arn, on_park))
+        with self._lock:
+            self.loops[arn] = loop
+        try:
+            loop.resume(run, record.redrive_count)
+        except Exception as exc:
+            log.exception("redrive of %s crashed", arn)
+            self._close(replace(record, status="FAILED", error="States.Runtime",
+                                cause=f"{type(exc).__name__}: {exc}",
+                                stop_date=self.clock.now().timestamp()))
+        finally:
+            with self._lock:
+                self.loops.pop(arn, None)
+
     def _close(self, final: ExecutionRecord) -> None:
         self.store.commit(final.execution_arn, runs=[], events=[], execution={
             "status": final.status, "error": final.error, "cause": final.cause,
@@ -141,6 +175,9 @@ class CeleryEngine:
         arn = self._launch(machine, record, info)
         self.runner.wait(arn, timeout=300)
         return self.store.get_execution(arn) or record
+
+    def redrive(self, machine: Any, record: ExecutionRecord, info: p.ExecutionInfo) -> None:
+        raise LookupError("redrive is not available on the distributed runner yet")
 
     def send(self, arn: str, run_id: str, event: p.Event) -> None:
         if self.runner.is_distributed(arn):

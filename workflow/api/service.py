@@ -31,6 +31,7 @@ class Api:
     settings: Settings = field(default_factory=Settings)
     lock: threading.RLock = field(default_factory=threading.RLock)
     _compiled: "OrderedDict[str, Any]" = field(default_factory=OrderedDict)
+    redrive_tokens: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def compiled(self, definition: str) -> Any:
         """The compiled StateMachine of a definition the API already validated."""
