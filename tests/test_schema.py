@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -696,13 +695,6 @@ def big_definition(n: int) -> dict[str, Any]:
     return {"StartAt": "S0", "States": states}
 
 
-def test_thousand_states_validate_quickly() -> None:
-    w = walk(big_definition(1000))
-    best = min(_timed(lambda: list(check_schema(w))) for _ in range(3))
-    assert best < 0.020
-
-
-def _timed(action: Any) -> float:
-    start = time.perf_counter()
-    assert action() == []
-    return time.perf_counter() - start
+def test_thousand_states_have_no_schema_findings() -> None:
+    # Its speed is measured by benchmarks/validate.py, never asserted in a test.
+    assert list(check_schema(walk(big_definition(1000)))) == []

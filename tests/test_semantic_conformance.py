@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from pathlib import Path
 from typing import Any
 
@@ -178,12 +177,6 @@ def big_definition(count: int = 1000) -> dict[str, Any]:
     return machine(states, start="S0")
 
 
-def test_one_thousand_states_are_checked_well_under_20_ms() -> None:
-    document = big_definition()
-    assert run(document) == []
-    best = float("inf")
-    for _ in range(5):
-        start = time.perf_counter()
-        run(document)
-        best = min(best, time.perf_counter() - start)
-    assert best < 0.020, f"{best * 1000:.1f} ms"
+def test_a_thousand_state_definition_has_no_semantic_findings() -> None:
+    # How fast this is, is measured by benchmarks/validate.py, never asserted here.
+    assert run(big_definition()) == []

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import sqlite3
-import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from pathlib import Path
@@ -260,14 +259,11 @@ def test_commits_from_several_threads(store: Store) -> None:
         assert store.load_run(arn, "") == (top("S50"), 51)
 
 
-def test_commit_cost(store: Store) -> None:
+def test_many_small_commits_number_events_gap_free(store: Store) -> None:
     store.create_execution(execution(), [top()])
-    run, count = top(), 2000
-    started = time.perf_counter()
+    run, count = top(), 500
     for version in range(1, count + 1):
         store.commit(EXEC, runs=[(run, version)], events=[
             event("PassStateEntered", name="A", input={"x": 1}),
             event("PassStateExited", name="A", output={"x": 1}), event("PassStateEntered")])
-    per_commit = (time.perf_counter() - started) / count
-    print(f"commit (1 run, 3 events): {per_commit * 1e6:.1f} us")
-    assert per_commit < 1e-3  # generous bound for slow CI; the target is well under 100 us
+    assert [e["id"] for e in store.history(EXEC, limit=2000)] == list(range(1, 3 * count + 1))

@@ -2,8 +2,8 @@
 
     >>> import workflow
     >>> machine = workflow.load('{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}')
-    >>> [d.code for d in workflow.validate('{"StartAt": "B", "States": {}}')][:1]
-    ['SCHEMA_VALIDATION_FAILED']
+    >>> [d.code for d in workflow.validate('{"StartAt": "B", "States": {"A": {"Type": "Succeed"}}}')]
+    ['MISSING_TRANSITION_TARGET', 'MISSING_TRANSITION_TARGET']
 """
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import time
 import uuid
 from typing import Any, Mapping
@@ -21,6 +22,7 @@ from workflow.runner import (Execution, _record, execution_arn, machine_name_for
 from workflow.store import TERMINAL_STATUSES
 
 RUNNER = "celery"
+log = logging.getLogger("sfn.celery_runner")
 HISTORY_PAGE = 1000
 
 
@@ -51,8 +53,20 @@ class CeleryRunner:
         record = _record(execution, machine)
         self._publish_facts(arn, info, record.definition, function_specs(functions))
         self.store.create_execution(record, [RunState("", "")])
-        self.rt.publish(arn, "", p.to_message(p.Start(data)))
+        start = p.to_message(p.Start(data))
+        self.rt.publish(arn, "", start)     # durable: a worker starts it if we cannot
+        self._first_step(arn, start)
         return arn
+
+    def _first_step(self, arn: str, start: dict[str, Any]) -> None:
+        """Take the first step here, saving a broker round trip before the first Task's
+        function is dispatched. The published Start then finds the run started and changes
+        nothing (the core ignores a second Start; the commit's version check settles a race)."""
+        from workers.advance import Delivery, deliver
+        try:
+            deliver(self.rt, Delivery(arn, "", start))
+        except Exception:  # the published message will take the step on a worker
+            log.warning("first step of %s left to the workers", arn, exc_info=True)
 
     def _publish_facts(self, arn: str, info: p.ExecutionInfo, definition: str,
                        functions: Mapping[str, str]) -> None:
