@@ -33,6 +33,9 @@ def _register() -> None:
     for command in (control_cmd.task_success, control_cmd.task_failure,
                     control_cmd.task_heartbeat, control_cmd.stop):
         cli.add_command(command)
+    from visualizer import cli as visualizer_cli
+    cli.add_command(visualizer_cli.render)
+    cli.add_command(visualizer_cli.watch)
 
 
 _register()
