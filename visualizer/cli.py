@@ -125,7 +125,7 @@ class Tracker:
 
     @property
     def finished(self) -> bool:
-        return self.record.status != "RUNNING"
+        return bool(self.record.status != "RUNNING")
 
 
 @click.command()

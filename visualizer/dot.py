@@ -132,5 +132,6 @@ def render(dot_text: str, fmt: str = "svg") -> bytes:
         return dot_text.encode("utf-8")
     if fmt not in FORMATS:
         raise ValueError(f"unsupported format {fmt!r}: use one of {', '.join(FORMATS)}")
-    import graphviz
-    return graphviz.pipe("dot", fmt, dot_text.encode("utf-8"))
+    import graphviz  # type: ignore[import-untyped]
+    image: bytes = graphviz.pipe("dot", fmt, dot_text.encode("utf-8"))
+    return image

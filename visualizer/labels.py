@@ -135,7 +135,7 @@ def duration(seconds: float | None) -> str:
 
 def counts(found: Counter[Status], total: int | None = None, noun: str = "") -> str:
     """``812/1000 succeeded, 3 failed, 185 running`` (the first figure over ``total``)."""
-    parts = []
+    parts: list[str] = []
     for status in COUNT_ORDER:
         number = found.get(status, 0)
         if number <= 0:

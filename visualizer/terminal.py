@@ -98,7 +98,8 @@ def _depths(diagram: Diagram) -> dict[str | None, int]:
     parents = {cluster.id: cluster.parent for cluster in diagram.clusters}
     depths: dict[str | None, int] = {None: 0}
     for cluster in diagram.clusters:
-        depth, current = 0, cluster.id
+        depth = 0
+        current: str | None = cluster.id
         while current is not None:
             depth, current = depth + 1, parents.get(current)
         depths[cluster.id] = depth
