@@ -56,7 +56,9 @@ def server_env(db: Path, keys: bool = True) -> dict[str, str]:
 
 
 @contextmanager
-def running_server(tmp: Path, *args: str, keys: bool = True) -> Iterator[Server]:
+def running_server(tmp: Path, *args: str, keys: bool = True,
+                   env: dict[str, str] | None = None) -> Iterator[Server]:
+    """``env`` adds variables (e.g. SFN_BROKER_URL for the Celery runner)."""
     port = free_port()
     db = tmp / "sfn.db"
     log = tmp / f"server-{port}.log"
@@ -64,7 +66,8 @@ def running_server(tmp: Path, *args: str, keys: bool = True) -> Iterator[Server]
         process = subprocess.Popen(
             [sys.executable, "-m", "workflow.cli", "server", "--port", str(port),
              "--activity-poll-seconds", "1", *args],
-            env=server_env(db, keys), stdout=out, stderr=subprocess.STDOUT, cwd=tmp)
+            env={**server_env(db, keys), **(env or {})}, stdout=out,
+            stderr=subprocess.STDOUT, cwd=tmp)
     server = Server(f"http://127.0.0.1:{port}", db, process, log)
     try:
         _wait_for(port, process, log)

@@ -54,17 +54,20 @@ class Api:
         self.store.close()
 
 
-def build_api(store: Store, settings: Settings, functions: Any = None) -> Api:
-    """An Api over ``store`` with the embedded engine, or the Celery one when distributed."""
+def build_api(store: Store | None, settings: Settings, functions: Any = None) -> Api:
+    """An Api over ``store`` with the embedded engine, or, when distributed, over the Celery
+    runner's own store (SFN_STORE_URL or the broker's Redis) with the Celery engine."""
     from workflow.api.engine import CeleryEngine, EmbeddedEngine
     from workflow.runner.tasks import local_task_handler
     activities = ActivityQueue()
     if settings.distributed:
         engine: Any = CeleryEngine(functions)
+        store = engine.store
     else:
+        assert store is not None, "the embedded engine needs a store"
         def activity_exists(arn: str) -> bool:
             record = store.get_state_machine(arn)
             return record is not None and record.kind == "activity"
         engine = EmbeddedEngine(store, local_task_handler(functions or {}), activities,
                                 activity_exists)
-    return Api(store, engine, activities, settings)
+    return Api(store, engine, activities, settings)  # type: ignore[arg-type]

@@ -43,7 +43,7 @@ def server(host: str, port: int, functions: tuple[str, ...], function_files: tup
                    f"server-credentials.json):\n  AWS_ACCESS_KEY_ID={creds.access_key_id}\n"
                    f"  AWS_SECRET_ACCESS_KEY={creds.secret_access_key}", err=True)
     registry = build_registry(functions, function_files)
-    api = build_api(open_store(db), settings, registry)
+    api = build_api(None if settings.distributed else open_store(db), settings, registry)
     where = "Celery workers" if settings.distributed else f"embedded, {db or DEFAULT_DB}"
     click.echo(f"sfn server: http://{host}:{port} ({where})", err=True)
     logging.basicConfig(level=os.environ.get("SFN_LOG_LEVEL", "WARNING"))
