@@ -140,6 +140,10 @@ def _limits(turn: Turn, state: s.MapState, effective: Any, total: int) -> dict[s
     mode = state.processor.processor_mode if state.processor else "INLINE"
     if mode != "DISTRIBUTED":
         concurrency = min(concurrency or INLINE_MAP_LIMIT, INLINE_MAP_LIMIT)
+    elif count is None and percentage is None:
+        # A Map Run tolerates no failure unless told to: one failed child fails it with
+        # States.ExceedToleratedFailureThreshold (AWS state-map-distributed, failure threshold).
+        count = 0
     return {"max_concurrency": concurrency, "tolerated_failure_count": count,
             "tolerated_failure_percentage": percentage}
 
