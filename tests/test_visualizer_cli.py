@@ -2,7 +2,6 @@
 Graphviz."""
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -146,3 +145,18 @@ def test_watch_reads_the_store_named_by_sfn_store_url(tmp_path: Path) -> None:
     result = watch("o1", "--once", cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr
     assert "✓ Succeeded" in result.stdout
+
+
+def test_an_express_execution_without_history_takes_its_status_from_the_record(
+        tmp_path: Path) -> None:
+    import workflow
+    from visualizer.follow import Tracker
+    from visualizer.styles import Status
+    definition = {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}}
+    with SqliteStore(str(tmp_path / "sfn.db")) as store:
+        execution = workflow.run(definition, {"x": 1}, type="EXPRESS", name="ex", store=store)
+        tracker = Tracker(store, execution.execution_arn)
+        diagram = tracker.poll()
+    assert tracker.events == [] and tracker.finished
+    assert diagram.execution.status is Status.SUCCEEDED
+    assert diagram.execution.output == {"x": 1}

@@ -174,3 +174,20 @@ def test_overlay_renders_to_svg() -> None:
     classes = " ".join(el.get("class", "") for el in root.iter())
     assert "sfn-status-caught" in classes and "sfn-taken" in classes
     assert "⤷ Error caught" in svg.decode("utf-8")
+
+
+def test_redriven_execution_is_running_again() -> None:
+    definition = copy.deepcopy(RETRY_CATCH)
+    definition["States"]["Charge"]["Catch"][0]["ErrorEquals"] = ["NotThisOne"]
+    execution = run(definition, {"fails": 5}, "flaky")
+    assert execution.status == "FAILED"
+    events = execution.history
+    last = events[-1]
+    redriven = events + [{"type": "ExecutionRedriven", "run": "", "redriveCount": 1,
+                          "id": last["id"] + 1, "previousEventId": last["id"],
+                          "timestamp": last["timestamp"] + 60}]
+    failed, again = overlay(definition, events), overlay(definition, redriven)
+    assert failed.execution.status is Status.FAILED
+    assert again.execution.status is Status.RUNNING and again.execution.stopped is None
+    assert again.node("Charge").status is Status.FAILED      # what happened before stays
+    assert again.node("Done").status is Status.NOT_STARTED

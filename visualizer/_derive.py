@@ -5,7 +5,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from visualizer.status import CATCH, FLOW, RETRY, Visit, retry_position
+from visualizer.status import (CATCH, FLOW, RETRY, Visit, branch_count, container_of,
+                               retry_position)
 from visualizer.styles import Status
 
 SCHEDULED = {"TaskScheduled", "LambdaFunctionScheduled", "ActivityScheduled",
@@ -115,6 +116,8 @@ class Deriver:
         if run.visit is not None:            # no Exited event: close the previous one
             self._close(run.visit, Status.SUCCEEDED)
             run.last = run.visit
+        if run.run_id and run.parent_state is None:
+            run.parent_state = container_of(self.machine, name)
         self._transition(run, name)
         visit = Visit(name, run.run_id, time)
         kind = event["type"]
@@ -252,8 +255,10 @@ class Deriver:
 
     def _execution(self, run: Run, event: dict[str, Any]) -> None:
         kind = event["type"]
-        if kind == "ExecutionStarted":
-            self.started, self.status = self.last_time, Status.RUNNING
+        if kind in ("ExecutionStarted", "ExecutionRedriven"):
+            self.started = self.started if self.started is not None else self.last_time
+            self.status, self.stopped, self.error, self.cause = Status.RUNNING, None, None, None
+            run.ended = False               # a redrive resumes the top-level run
             return
         outcome = EXECUTION_ENDS.get(kind)
         if outcome is None:
@@ -281,13 +286,5 @@ class Deriver:
             status = last.status if last is not None else Status.RUNNING
             self.items.setdefault(run.parent_state, Counter())[status] += 1
         for name in set(self.items) - maps:
-            branches = self._branch_count(name)
+            branches = branch_count(self.machine, name)
             self.item_totals[name] = branches * visits[name] if branches else None
-
-    def _branch_count(self, name: str) -> int | None:
-        if self.machine is None:
-            return None
-        try:
-            return len(getattr(self.machine.state(name), "branches", ())) or None
-        except KeyError:
-            return None

@@ -161,3 +161,33 @@ def retry_position(machine: Any, visit: Visit) -> tuple[int, int | None]:
     retriers = errors.retry if errors is not None else ()
     index = find_retrier(retriers, visit.error)
     return attempt, retriers[index].max_attempts if index is not None else None
+
+
+def container_of(machine: Any, name: str) -> str | None:
+    """The Parallel / Map state whose branch or processor holds state ``name`` (from the
+    compiled graph's scopes), for child runs whose first event does not tell."""
+    if machine is None or name not in machine.graph:
+        return None
+    scope = machine.graph.nodes[name].get("scope") or ()
+    if not scope:
+        return None
+    return str(scope[-2] if isinstance(scope[-1], int) else scope[-1])
+
+
+def branch_count(machine: Any, name: str) -> int | None:
+    """Branches of Parallel state ``name`` (None without the machine)."""
+    if machine is None or name not in machine.graph:
+        return None
+    return len(getattr(machine.graph.nodes[name].get("state"), "branches", ())) or None
+
+
+def with_record(view: ExecutionView, record: Any) -> ExecutionView:
+    """Completes ``view`` with the execution record: an EXPRESS execution keeps no history,
+    so only its record tells that (and how) it ended."""
+    if view.started is None:
+        view.started = record.start_date
+    status = EXECUTION_STATUSES.get(record.status)
+    if view.status is Status.RUNNING and status is not None and record.status != "RUNNING":
+        view.status, view.stopped = status, record.stop_date
+        view.error, view.cause, view.output = record.error, record.cause, record.output
+    return view
