@@ -80,7 +80,9 @@ def create_app(api: Api, credentials: auth.Credentials) -> Starlette:
         return Response(payload, status, media_type=JSON_10,
                         headers={"x-amzn-RequestId": request_id})
 
-    app = Starlette(routes=[Route("/{path:path}", endpoint,
-                                  methods=["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"])])
+    from workflow.api.dashboard import routes as dashboard_routes
+    app = Starlette(routes=[*dashboard_routes(api, credentials),  # /ui/: the dashboard
+                            Route("/{path:path}", endpoint, methods=[
+                                "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"])])
     app.state.api = api
     return app
