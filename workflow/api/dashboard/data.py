@@ -18,6 +18,7 @@ from workflow.api.dashboard import detail, query, steps
 from workflow.api.errors import ApiError
 from workflow.api.stepfunctions.common import ACTIONS
 from workflow.api.stepfunctions.executions import _list_item, get_execution
+from workflow.store.base import InvalidToken
 
 FORWARDED = frozenset({
     "ListStateMachines", "DescribeStateMachine", "ListExecutions", "DescribeExecution",
@@ -59,6 +60,9 @@ def executions(api: Any, params: Any) -> Response:
         filters = query.parse_filters(params)
         limit = int(params.get("limit") or 50)
         records, token = query.list_page(api.store, filters, limit, params.get("token"))
+    except InvalidToken:
+        return error_reply(ApiError("InvalidToken", "Invalid Token: this page's token is "
+                                    "not one the listing handed out"))
     except (query.FilterError, ValueError) as exc:
         return error_reply(ApiError("ValidationException", str(exc)))
     items = [{**_list_item(r), "error": r.error, "type": r.type} for r in records]
@@ -73,7 +77,10 @@ def machine(api: Any, arn: str) -> Response:
     except ApiError as exc:
         return error_reply(exc)
     from visualizer import model
-    return reply({**described, "svg": detail.svg(model.build(compiled))})
+    diagram = model.build(compiled)
+    nodes = [{"id": n.id, "name": n.name, "type": n.type} for n in diagram.nodes
+             if n.type != "Start"]
+    return reply({**described, "svg": detail.svg(diagram), "states": nodes})
 
 
 def load(api: Any, arn: str) -> detail.Snapshot:

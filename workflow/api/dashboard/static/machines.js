@@ -47,7 +47,14 @@
     title(machine.name);
     const recent = await get("/ui/api/executions", {machine: arn, limit: 20});
     const graph = el("div", {class: "graph"});
-    SFN.svgInto(graph, machine.svg);
+    const svg = SFN.svgInto(graph, machine.svg);
+    const names = new Map(machine.states.map((s) => [s.id, s]));
+    svg && svg.querySelectorAll("g.node").forEach((node) => {
+      const state = names.get(node.id);
+      if (!state) return;
+      node.setAttribute("data-state", state.name);
+      node.setAttribute("aria-label", `${state.name} (${state.type})`);
+    });
     mount(el("nav", {class: "crumbs"}, link("/ui/", {}, "State machines"), " › ", machine.name),
       el("div", {class: "page-head"}, el("h1", {}, machine.name),
         el("span", {class: "pill"}, machine.type)),
