@@ -114,3 +114,14 @@ def test_bad_filters_are_validation_errors(listing: Any) -> None:
         assert reply.status_code == 400
         assert "ValidationException" in reply.json()["__type"] or \
             "InvalidToken" in reply.json()["__type"]
+
+
+def test_benchmark_runs_quick() -> None:
+    """benchmarks/dashboard.py keeps running (its figures are not looked at here)."""
+    import subprocess
+    import sys
+    from api_support import REPO
+    done = subprocess.run([sys.executable, str(REPO / "benchmarks" / "dashboard.py"), "--quick"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "listing: error name (scan)" in done.stdout and "execution page data" in done.stdout
