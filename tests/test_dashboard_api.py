@@ -191,3 +191,22 @@ def _updates(stream: requests.Response) -> Iterator[dict[str, Any]]:
             kind = line[7:]
         elif line.startswith("data: ") and kind == "update":
             yield json.loads(line[6:])
+
+
+def test_state_inside_a_map_has_a_visit_per_item(sfn: Any, ui: Dashboard) -> None:
+    text = definition({"Each": {"Type": "Map", "End": True, "ItemsPath": "$.items",
+                                "ItemProcessor": {"StartAt": "Double", "States": {
+                                    "Double": {"Type": "Pass", "End": True}}}}})
+    arn = _machine(sfn, "mapped", text)
+    execution = sfn.start_execution(stateMachineArn=arn, name="m",
+                                    input=json.dumps({"items": [1, 2, 3]}))["executionArn"]
+    assert wait_status(sfn, execution)["status"] == "SUCCEEDED"
+    story = ui.get("state", arn=execution, name="Double").json()
+    assert story["visitCount"] == 3
+    assert sorted(v["input"] for v in story["visits"]) == [1, 2, 3]
+    assert len({v["run"] for v in story["visits"]}) == 3
+    assert all(v["status"] == "succeeded" and v["output"] == v["input"]
+               for v in story["visits"])
+    view = ui.get("execution", arn=execution).json()
+    assert {s["name"]: s["status"] for s in view["states"]} == {"Each": "succeeded",
+                                                                "Double": "succeeded"}

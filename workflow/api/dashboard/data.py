@@ -108,11 +108,11 @@ def state(api: Any, arn: str, name: str) -> Response:
         snap = load(api, arn)
     except ApiError as exc:
         return error_reply(exc)
-    found = steps.visits(snap.events, name)
+    found, total = steps.visits(snap.events, name)
     entries, logs_note = steps.function_logs(api, arn)
     steps.attach_logs(found, entries, name)
     definition = _state_definition(snap.machine, name)
-    return reply({"name": name, "visits": found, "logsNote": logs_note,
+    return reply({"name": name, "visits": found, "visitCount": total, "logsNote": logs_note,
                   "definition": definition, "status": _status_of(snap, name)})
 
 

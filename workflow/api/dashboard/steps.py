@@ -13,8 +13,8 @@ from visualizer._derive import FAILED, SCHEDULED, STARTED, SUCCEEDED, TIMED_OUT
 MAX_VISITS = 50          # a Map state inside a 10,000-item Map: the last 50 visits
 
 
-def visits(events: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
-    """The visits of state ``name`` in event order (the last MAX_VISITS)."""
+def visits(events: list[dict[str, Any]], name: str) -> tuple[list[dict[str, Any]], int]:
+    """The visits of state ``name`` in event order (the last MAX_VISITS) and their total."""
     open_visits: dict[str, dict[str, Any]] = {}
     found: list[dict[str, Any]] = []
     for event in events:
@@ -32,7 +32,7 @@ def visits(events: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
             _apply(visit, kind, event)
             if kind.endswith("StateExited") or kind.endswith("StateAborted"):
                 open_visits[run] = None  # type: ignore[assignment]
-    return found[-MAX_VISITS:]
+    return found[-MAX_VISITS:], len(found)
 
 
 def _apply(visit: dict[str, Any], kind: str, event: dict[str, Any]) -> None:

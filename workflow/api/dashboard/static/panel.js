@@ -50,6 +50,8 @@ const Panel = (() => {
       el("div", {class: "panel-head"}, el("h3", {id: "panel-title"}, state.name),
         status ? badge(status.status, status.label) : null),
       status && status.counts ? el("p", {class: "muted"}, status.counts) : null,
+      state.visitCount > visits.length ? el("p", {class: "note"},
+        `Showing the last ${visits.length} of ${state.visitCount} visits.`) : null,
       visits.length ? visits.map((v, i) =>
         visitBlock(v, visits.length - 1 - i, visits.length, status && status.status))
         : el("p", {class: "muted"}, "This state has not run in this execution."),
