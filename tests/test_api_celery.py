@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -61,3 +62,68 @@ def test_stop_and_sync_on_the_workers(server: Server) -> None:
     result: dict[str, Any] = sfn.start_sync_execution(stateMachineArn=express, input="{}")
     assert result["status"] == "SUCCEEDED"
     assert json.loads(result["output"]) == {"a": {"ok": True}}
+
+
+ACTIVITY_EVENTS = ["ExecutionStarted", "TaskStateEntered", "ActivityScheduled",
+                   "ActivityStarted", "ActivitySucceeded", "TaskStateExited",
+                   "ExecutionSucceeded"]
+
+
+def _activity_machine(sfn: Any, name: str, activity: str, **task: Any) -> str:
+    text = definition({"Work": {"Type": "Task", "Resource": activity, "End": True, **task}})
+    return sfn.create_state_machine(name=name, definition=text,
+                                    roleArn=ROLE)["stateMachineArn"]
+
+
+def test_activity_worker_loop_on_the_workers(server: Server) -> None:
+    """Tasks parked by the workers wait in Redis; a boto3 worker polls, works, reports."""
+    sfn = server.client()
+    activity = sfn.create_activity(name="triple")["activityArn"]
+    machine = _activity_machine(sfn, "celery-activity", activity)
+    executions = [sfn.start_execution(stateMachineArn=machine, input=json.dumps({"n": n}))
+                  ["executionArn"] for n in (1, 2)]
+    done, deadline = 0, time.monotonic() + 30
+    while done < len(executions) and time.monotonic() < deadline:
+        task = sfn.get_activity_task(activityArn=activity, workerName="celery-w")
+        if task.get("taskToken"):           # else the workers have not parked it yet
+            value = json.loads(task["input"])["n"]
+            sfn.send_task_success(taskToken=task["taskToken"], output=json.dumps(value * 3))
+            done += 1
+    assert sorted(json.loads(wait_status(sfn, arn, timeout=30)["output"])
+                  for arn in executions) == [3, 6]
+    for arn in executions:
+        history = sfn.get_execution_history(executionArn=arn)["events"]
+        assert [e["type"] for e in history] == ACTIVITY_EVENTS
+        started = history[ACTIVITY_EVENTS.index("ActivityStarted")]
+        assert started["activityStartedEventDetails"] == {"workerName": "celery-w"}
+    assert not sfn.get_activity_task(activityArn=activity).get("taskToken")
+
+
+def test_activity_long_poll_heartbeat_and_failure_on_the_workers(server: Server) -> None:
+    import threading
+    sfn = server.client()
+    activity = sfn.create_activity(name="slow")["activityArn"]
+    machine = _activity_machine(sfn, "celery-slow", activity, HeartbeatSeconds=30)
+    got: dict[str, Any] = {}
+    poller = threading.Thread(target=lambda: got.update(
+        sfn.get_activity_task(activityArn=activity)))
+    poller.start()
+    arn = sfn.start_execution(stateMachineArn=machine, input='{"v": 1}')["executionArn"]
+    poller.join(20)
+    assert json.loads(got["input"]) == {"v": 1}
+    sfn.send_task_heartbeat(taskToken=got["taskToken"])
+    sfn.send_task_failure(taskToken=got["taskToken"], error="Worker.Error", cause="disk")
+    failed = wait_status(sfn, arn, timeout=30)
+    assert (failed["status"], failed["error"], failed["cause"]) == \
+        ("FAILED", "Worker.Error", "disk")
+    types = [e["type"] for e in sfn.get_execution_history(executionArn=arn)["events"]]
+    assert types[2:5] == ["ActivityScheduled", "ActivityStarted", "ActivityFailed"]
+
+
+def test_missing_activity_fails_the_task_on_the_workers(server: Server) -> None:
+    sfn = server.client()
+    ghost = "arn:aws:states:us-east-1:000000000000:activity:ghost"
+    machine = _activity_machine(sfn, "celery-ghost", ghost)
+    arn = sfn.start_execution(stateMachineArn=machine)["executionArn"]
+    failed = wait_status(sfn, arn, timeout=30)
+    assert (failed["status"], failed["error"]) == ("FAILED", "States.Runtime")

@@ -72,7 +72,10 @@ def test_activity_worker_loop(sfn: Any) -> None:
     history = sfn.get_execution_history(executionArn=executions[0])["events"]
     scheduled = next(e for e in history if e["type"] == "ActivityScheduled")
     assert scheduled["activityScheduledEventDetails"]["resource"] == activity
-    assert any(e["type"] == "ActivitySucceeded" for e in history)
+    assert [e["type"] for e in history if e["type"].startswith("Activity")] == \
+        ["ActivityScheduled", "ActivityStarted", "ActivitySucceeded"]
+    started = next(e for e in history if e["type"] == "ActivityStarted")
+    assert started["activityStartedEventDetails"] == {"workerName": "w1"}
     started = time.monotonic()
     assert not sfn.get_activity_task(activityArn=activity).get("taskToken")
     assert 0.8 < time.monotonic() - started < 10       # the server's poll time (1 s here)

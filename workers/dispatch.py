@@ -7,7 +7,8 @@ from typing import Any, Callable
 
 from workflow.interpreter import protocol as p
 from workflow.interpreter.containers import TOLERANCE_EXCEEDED
-from workers import keys, timers
+from workflow.interpreter.resources import ACTIVITY, classify
+from workers import activities, keys, timers
 from workers.joins import Joins, prefix_of
 from workers.outbox import StepContext
 from workers.runtime import Runtime
@@ -27,7 +28,20 @@ def _invoke(rt: Runtime, arn: str, command: p.InvokeTask, _: StepContext) -> Non
     if command.task_token:
         # Published before the function runs: it may send the token back itself.
         rt.store.put_task_token(command.task_token, arn, command.run_id, command.task_id)
-    rt.publish_invoke(arn, command)
+    if classify(command.resource).family == ACTIVITY:
+        _park_activity(rt, arn, command)
+    else:
+        rt.publish_invoke(arn, command)
+
+
+def _park_activity(rt: Runtime, arn: str, command: p.InvokeTask) -> None:
+    """No function to run: the task waits in its activity's list for GetActivityTask."""
+    failed = activities.missing(rt.store, command.resource)
+    if failed is not None:
+        event = p.TaskFailed(command.task_id, failed.error, failed.cause)
+        rt.publish(arn, command.run_id, p.to_message(event))
+    else:
+        activities.enqueue(rt.redis, arn, command)
 
 
 def _start_timer(rt: Runtime, arn: str, command: p.StartTimer, _: StepContext) -> None:

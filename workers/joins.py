@@ -6,6 +6,8 @@ Keys (``keys.join(arn, prefix, part)``; ``prefix`` is the children's run id pref
 state, kind, machine, done, cancelled), ``specs`` (list: each child's input, stored once), ``active`` (set
 of started, unfinished indexes), ``results`` (hash: index -> output JSON, one field per child)
 and ``decisions`` (hash: index -> what that child's end decided, replayed for a duplicate).
+A redrive's kept children (``StartChildren.kept``) have their result written before the join
+opens and count as finished; they are never started.
 """
 from __future__ import annotations
 
@@ -22,24 +24,26 @@ PARTS = ("meta", "specs", "active", "results", "decisions")
 CHUNK = 1000
 
 _START_NEXT = """
-local function start_next(meta, active)
+local function start_next(meta, active, results)
   local total = tonumber(redis.call('HGET', meta, 'total'))
   local nxt = tonumber(redis.call('HGET', meta, 'next'))
   local limit = tonumber(redis.call('HGET', meta, 'concurrency'))
   local running = redis.call('SCARD', active)
   local started = {}
   while nxt < total and (limit == 0 or running < limit) do
-    redis.call('SADD', active, nxt)
-    started[#started + 1] = nxt
+    if redis.call('HEXISTS', results, nxt) == 0 then
+      redis.call('SADD', active, nxt)
+      started[#started + 1] = nxt
+      running = running + 1
+    end
     nxt = nxt + 1
-    running = running + 1
   end
   redis.call('HSET', meta, 'next', nxt)
   return started
 end
 """
-# KEYS: meta, active; ARGV: total, concurrency, threshold, parent, state, kind, machine,
-# tolerant.
+# KEYS: meta, active, results; ARGV: total, concurrency, threshold, parent, state, kind,
+# machine, tolerant, finished (the kept children).
 _OPEN = _START_NEXT + """
 if redis.call('EXISTS', KEYS[1]) == 1 then
   local m = redis.call('HMGET', KEYS[1], 'cancelled', 'done')
@@ -49,8 +53,8 @@ end
 redis.call('HSET', KEYS[1], 'total', ARGV[1], 'concurrency', ARGV[2], 'threshold', ARGV[3],
   'parent', ARGV[4], 'state', ARGV[5], 'kind', ARGV[6], 'machine', ARGV[7],
   'tolerant', ARGV[8], 'next', 0,
-  'failed', 0, 'finished', 0, 'done', 0, 'cancelled', 0)
-return start_next(KEYS[1], KEYS[2])
+  'failed', 0, 'finished', ARGV[9], 'done', 0, 'cancelled', 0)
+return start_next(KEYS[1], KEYS[2], KEYS[3])
 """
 # KEYS: meta, active, results, decisions, specs; ARGV: index, failed (0/1), result, ttl.
 _FINISH = _START_NEXT + """
@@ -73,7 +77,7 @@ else
   elseif finished >= tonumber(redis.call('HGET', KEYS[1], 'total')) then
     decision = 'done'
   else
-    decision = 'start:' .. table.concat(start_next(KEYS[1], KEYS[2]), ',')
+    decision = 'start:' .. table.concat(start_next(KEYS[1], KEYS[2], KEYS[3]), ',')
   end
 end
 redis.call('HSET', KEYS[4], ARGV[1], decision)
@@ -99,7 +103,7 @@ def prefix_of(run_id: str) -> tuple[str, int]:
 
 def threshold(command: p.StartChildren) -> int:
     """The smallest failure count that ends the join (total + 1: never)."""
-    total = len(command.children)
+    total = command.total
     policy = JoinPolicy(total, command.tolerated_failure_count,
                         command.tolerated_failure_percentage)
     return next((n for n in range(1, total + 1) if policy.exceeded(n)), total + 1)
@@ -136,19 +140,25 @@ class Joins:
         if not self.client.exists(meta):
             self._write_specs(prefix, command, uniform)
         started = _scripts(self.client)["open"](
-            keys=[meta, self.key(prefix, "active")],
-            args=[len(command.children), command.max_concurrency, threshold(command),
+            keys=[meta, self.key(prefix, "active"), self.key(prefix, "results")],
+            args=[command.total, command.max_concurrency, threshold(command),
                   command.run_id, command.state, command.kind, uniform,
-                  int(tolerant(command))])
+                  int(tolerant(command)), len(command.kept)])
         return sorted(int(i) for i in started)
 
     def _write_specs(self, prefix: str, command: p.StartChildren, uniform: str) -> None:
-        specs = [json.dumps(spec.input if uniform else [spec.machine, spec.input],
-                            separators=(",", ":")) for spec in command.children]
+        specs = ["null"] * command.total                # a kept child is never started
+        for spec in command.children:
+            specs[spec.index] = json.dumps(spec.input if uniform else [spec.machine, spec.input],
+                                           separators=(",", ":"))
         pipe = self.client.pipeline(transaction=True)
         pipe.delete(self.key(prefix, "specs"))
         for start in range(0, len(specs), CHUNK):
             pipe.rpush(self.key(prefix, "specs"), *specs[start:start + CHUNK])
+        if command.kept:
+            pipe.hset(self.key(prefix, "results"), mapping={
+                str(index): json.dumps(output, separators=(",", ":"))
+                for index, output in command.kept})
         pipe.execute()
 
     def child(self, run_id: str) -> dict[str, Any] | None:

@@ -13,7 +13,8 @@ INFLIGHT = PREFIX + "inflight"             # zset: task bodies running -> expiry
 
 
 def meta(arn: str) -> str:
-    """hash: info (ExecutionInfo JSON), definition (hash), functions (JSON), runner."""
+    """hash: info (ExecutionInfo JSON), definition (hash), functions (JSON), runner,
+    redrives (the redrive count, when redriven)."""
     return f"{PREFIX}x:{{{arn}}}"
 
 
@@ -44,6 +45,11 @@ def logs_index(arn: str) -> str:
 def logs(arn: str, task_id: str) -> str:
     """list: one JSON entry per invocation of the task (normally one)."""
     return f"{PREFIX}log:{{{arn}}}:{task_id}"
+
+
+def activity(activity_arn: str) -> str:
+    """list: the activity's tasks waiting for a worker (workers/activities.py)."""
+    return f"{PREFIX}activity:{activity_arn}"
 
 
 def timer_member(arn: str, timer_id: str) -> str:

@@ -74,7 +74,7 @@ class Runtime:
         self._pid = -1
         self._redis: redis.Redis | None = None
         self._store: Any = None
-        self._executions: LRU[str, ExecutionContext] = LRU(512)
+        self._executions: LRU[tuple[str, str], ExecutionContext] = LRU(512)
         self._machines: LRU[str, Any] = LRU(64)
         self._invokers: LRU[str, Any] = LRU(32)
         self._outer: LRU[tuple[str, str], Mapping[str, Any]] = LRU(256)
@@ -100,7 +100,10 @@ class Runtime:
     # ---- execution facts -------------------------------------------------------------------
 
     def execution(self, arn: str) -> ExecutionContext | None:
-        return self._executions.get(arn, lambda: self._load_execution(arn))
+        """The execution's facts, cached per redrive: a redrive changes ``$$.Execution``
+        (RedriveCount, RedriveTime), so the cache is keyed by the execution's redrive count."""
+        redrives = str(self.redis.hget(keys.meta(arn), "redrives") or "0")
+        return self._executions.get((arn, redrives), lambda: self._load_execution(arn))
 
     def _load_execution(self, arn: str) -> ExecutionContext | None:
         info, digest, functions = self.redis.hmget(keys.meta(arn),

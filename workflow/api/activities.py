@@ -1,18 +1,22 @@
-"""Activity tasks waiting for a worker: parked by the runner, handed out by GetActivityTask.
+"""Activity tasks waiting for a worker, handed out by GetActivityTask.
 
-An embedded server keeps them in memory: they belong to executions running in this process.
-A long poll waits on the event loop (never on a worker thread), so a thousand idle pollers
-cost nothing but a timer each."""
+``ActivityQueue`` (embedded server): in memory, the tasks of executions running in this
+process. ``RedisActivityQueue`` (Celery runner): the durable Redis list per activity ARN the
+workers fill (``workers/activities.py``), so any server process can hand out any task.
+Either way a long poll waits on the event loop, never on a worker thread, so a thousand idle
+pollers cost nothing but a timer (or a Redis BLPOP) each."""
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 import time
 from collections import deque
 from dataclasses import dataclass
-from typing import Awaitable, Callable
+from typing import Any, Awaitable, Callable
 
 POLL_INTERVAL = 0.02
+Usable = Callable[["ActivityTask"], Awaitable[bool]]
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,8 @@ class ActivityTask:
     task_token: str
     input: str                          # the task's input as JSON text
     execution_arn: str
+    run_id: str = ""
+    task_id: str = ""
 
 
 class ActivityQueue:
@@ -42,7 +48,7 @@ class ActivityQueue:
             self._tasks.pop(activity_arn, None)
 
     async def poll(self, activity_arn: str, seconds: float,
-                   usable: Callable[[ActivityTask], Awaitable[bool]]) -> ActivityTask | None:
+                   usable: Usable) -> ActivityTask | None:
         """The oldest task still worth doing (``usable``), waiting up to ``seconds``."""
         deadline = time.monotonic() + seconds
         while True:
@@ -54,3 +60,52 @@ class ActivityQueue:
             if time.monotonic() >= deadline:
                 return None
             await asyncio.sleep(POLL_INTERVAL)
+
+
+class RedisActivityQueue:
+    """The Celery runner's activity lists. The asyncio client is made on first use, inside
+    the server's event loop."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._client: Any = None
+
+    def _async(self) -> Any:
+        if self._client is None:
+            import redis.asyncio
+            self._client = redis.asyncio.Redis.from_url(self.url, decode_responses=True)
+        return self._client
+
+    def forget(self, activity_arn: str) -> None:
+        from workers import keys
+        from workers.runtime import connect
+        connect(self.url).delete(keys.activity(activity_arn))
+
+    async def poll(self, activity_arn: str, seconds: float,
+                   usable: Usable) -> ActivityTask | None:
+        """BLPOP with the poll's remaining time; an entry another poller claimed (a
+        duplicate dispatch) or no longer usable is dropped."""
+        from workers import keys
+        client, key = self._async(), keys.activity(activity_arn)
+        deadline = time.monotonic() + seconds
+        while True:
+            left = deadline - time.monotonic()
+            if left > 0:
+                popped = await client.blpop([key], timeout=max(left, 0.01))
+                text = popped[1] if popped else None
+            else:
+                text = await client.lpop(key)
+            if text is None:
+                return None
+            task = await self._claimed(text)
+            if task is not None and await usable(task):
+                return task
+
+    async def _claimed(self, text: str) -> ActivityTask | None:
+        from workers.activities import CLAIM_TTL_SECONDS, claim_key
+        data = json.loads(text)
+        if not await self._async().set(claim_key(data["token"]), "1", nx=True,
+                                       ex=CLAIM_TTL_SECONDS):
+            return None
+        return ActivityTask(data["activity"], data["token"], data["input"],
+                            data["execution"], data["run"], data["task"])

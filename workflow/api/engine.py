@@ -75,30 +75,27 @@ class EmbeddedEngine:
         return final
 
     def redrive(self, machine: Any, record: ExecutionRecord, info: p.ExecutionInfo) -> None:
-        """Resume a closed STANDARD execution at its failed state, in the background."""
-        from workflow.api.resume import redrivable_run
-        loaded = redrivable_run(self.store, record.execution_arn)
-        if loaded is None:
+        """Resume a closed STANDARD execution at its failed state, in the background
+        (``workflow.runner.redrive``: the core's Redrive event)."""
+        from workflow.runner.redrive import plan
+        planned = plan(self.store, record.execution_arn, record.redrive_count)
+        if planned is None:
             raise LookupError("the execution never entered a state")
-        self.store.commit(record.execution_arn, runs=[], events=[], execution={
-            "status": "RUNNING", "output": None, "error": None, "cause": None,
-            "stop_date": None, "redrive_count": record.redrive_count,
-            "redrive_date": record.redrive_date})
-        self.exec_pool.submit(self._resume, machine, record, info, *loaded)
+        self.store.commit(record.execution_arn, runs=[], events=[], execution=_reopened(record))
+        self.exec_pool.submit(self._resume, machine, record, info, *planned)
 
     def _resume(self, machine: Any, record: ExecutionRecord, info: p.ExecutionInfo,
-                run: Any, version: int) -> None:
-        from workflow.api.resume import ResumedLoop
+                run: Any, version: int, event: p.Redrive) -> None:
         arn = record.execution_arn
         history = StoreHistoryWriter(self.store, arn)
         history.versions[""] = version
         poll, on_park = _mailbox(self.store, arn)
-        loop = ResumedLoop(machine, p.Env(info, self.clock), self.tasks, history,
-                           self.task_pool, poll, self._parker(arn, on_park))
+        loop = ExecutionLoop(machine, p.Env(info, self.clock), self.tasks, history,
+                             self.task_pool, poll, self._parker(arn, on_park))
         with self._lock:
             self.loops[arn] = loop
         try:
-            loop.resume(run, record.redrive_count)
+            loop.drive(run, event)
         except Exception as exc:
             log.exception("redrive of %s crashed", arn)
             self._close(replace(record, status="FAILED", error="States.Runtime",
@@ -127,8 +124,14 @@ class EmbeddedEngine:
                 return
             from workflow.api.stepfunctions.common import json_text
             self.activities.offer(ActivityTask(command.resource, command.task_token,
-                                               json_text(command.payload), arn))
+                                               json_text(command.payload), arn,
+                                               command.run_id, command.task_id))
         return park
+
+    def started(self, task: ActivityTask, worker_name: str | None) -> None:
+        """GetActivityTask handed ``task`` out: ActivityStarted, before any result the
+        worker sends (both go through the loop's one inbox, in order)."""
+        self.send(task.execution_arn, task.run_id, p.TaskStarted(task.task_id, worker_name))
 
     def send(self, arn: str, run_id: str, event: p.Event) -> None:
         """An outside event for a running execution: straight to its loop when it runs
@@ -143,6 +146,13 @@ class EmbeddedEngine:
     def close(self) -> None:
         self.exec_pool.shutdown(wait=False, cancel_futures=True)
         self.task_pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _reopened(record: ExecutionRecord) -> dict[str, Any]:
+    """The execution record's update when a redrive makes it run again."""
+    return {"status": "RUNNING", "output": None, "error": None, "cause": None,
+            "stop_date": None, "redrive_count": record.redrive_count,
+            "redrive_date": record.redrive_date}
 
 
 class CeleryEngine:
@@ -177,7 +187,19 @@ class CeleryEngine:
         return self.store.get_execution(arn) or record
 
     def redrive(self, machine: Any, record: ExecutionRecord, info: p.ExecutionInfo) -> None:
-        raise LookupError("redrive is not available on the distributed runner yet")
+        """Reopen the execution and hand the core's Redrive to the workers."""
+        from workflow.runner.redrive import plan
+        arn = record.execution_arn
+        planned = plan(self.store, arn, record.redrive_count)
+        if planned is None or not self.runner.is_distributed(arn):
+            raise LookupError("the execution never entered a state on the workers")
+        self.runner.redrive(arn, info, planned[2], _reopened(record))
+
+    def started(self, task: ActivityTask, worker_name: str | None) -> None:
+        """ActivityStarted, committed before GetActivityTask returns: the worker's result,
+        sent afterwards through the broker, cannot overtake it."""
+        self.runner.apply(task.execution_arn, task.run_id,
+                          p.TaskStarted(task.task_id, worker_name))
 
     def send(self, arn: str, run_id: str, event: p.Event) -> None:
         if self.runner.is_distributed(arn):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workflow.api.activities import ActivityQueue
+from workflow.api.activities import ActivityQueue, RedisActivityQueue
 from workflow.store import Store
 
 COMPILED_CACHE = 256
@@ -27,7 +27,7 @@ class Settings:
 class Api:
     store: Store
     engine: Any
-    activities: ActivityQueue
+    activities: ActivityQueue | RedisActivityQueue
     settings: Settings = field(default_factory=Settings)
     lock: threading.RLock = field(default_factory=threading.RLock)
     _compiled: "OrderedDict[str, Any]" = field(default_factory=OrderedDict)
@@ -59,10 +59,12 @@ def build_api(store: Store | None, settings: Settings, functions: Any = None) ->
     runner's own store (SFN_STORE_URL or the broker's Redis) with the Celery engine."""
     from workflow.api.engine import CeleryEngine, EmbeddedEngine
     from workflow.runner.tasks import local_task_handler
-    activities = ActivityQueue()
+    activities: Any = ActivityQueue()
     if settings.distributed:
+        from workers.config import Settings as WorkerSettings
         engine: Any = CeleryEngine(functions)
         store = engine.store
+        activities = RedisActivityQueue(WorkerSettings.from_env().redis_url)
     else:
         assert store is not None, "the embedded engine needs a store"
         def activity_exists(arn: str) -> bool:

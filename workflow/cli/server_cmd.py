@@ -46,6 +46,8 @@ def server(host: str, port: int, functions: tuple[str, ...], function_files: tup
     api = build_api(None if settings.distributed else open_store(db), settings, registry)
     where = "Celery workers" if settings.distributed else f"embedded, {db or DEFAULT_DB}"
     click.echo(f"sfn server: http://{host}:{port} ({where})", err=True)
+    click.echo(f"sfn server: dashboard http://{host}:{port}/ui/ (sign in with the secret "
+               f"access key)", err=True)
     logging.basicConfig(level=os.environ.get("SFN_LOG_LEVEL", "WARNING"))
     try:
         uvicorn.run(create_app(api, creds), host=host, port=port, log_level="warning",

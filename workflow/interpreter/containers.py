@@ -46,9 +46,29 @@ def _children(turn: Turn, state: Any, inputs: list[tuple[str, Any]], kind: str,
     prefix = turn.env.new_id()
     specs = tuple(p.ChildSpec(f"{prefix}.{i}", machine, data, i)
                   for i, (machine, data) in enumerate(inputs))
-    turn.command(p.StartChildren(turn.run.run_id, state.name, kind, specs, **limits))
+    kept, specs, previous = _redriven(turn, specs)
+    # Every attempt's prefix since the state was entered, newest first: a later redrive
+    # finds each child's latest run among them.
+    turn.run.children = f"{prefix} {previous}" if kept else prefix
+    if not specs:
+        return children_done(turn, p.ChildrenDone(results=[output for _, output in kept]))
+    turn.command(p.StartChildren(turn.run.run_id, state.name, kind, specs, kept=kept,
+                                 **limits))
     turn.run.waiting = Waiting("children", prefix)
     return BLOCKED
+
+
+def _redriven(turn: Turn, specs: tuple[p.ChildSpec, ...]
+              ) -> tuple[list[list[Any]], tuple[p.ChildSpec, ...], str]:
+    """On a redrive: the kept ``[index, output]`` (of children this attempt has too), the
+    specs still to run, and the previous attempts' prefixes. Otherwise nothing is kept."""
+    carried, turn.redrive_kept = turn.redrive_kept, None
+    if not carried:
+        return [], specs, ""
+    pairs, previous = carried
+    outputs = {int(index): output for index, output in pairs if 0 <= int(index) < len(specs)}
+    kept = [[index, outputs[index]] for index in sorted(outputs)]
+    return kept, tuple(spec for spec in specs if spec.index not in outputs), previous
 
 
 # ---- Parallel ----------------------------------------------------------------------------

@@ -63,6 +63,9 @@ class Turn:
         # variables of outer scopes (asl-inventory §7, §18).
         self.outer = {} if self.machine.processor_mode == "DISTRIBUTED" else outer
         self.ts = env.now().timestamp()      # one clock reading per state, not per event
+        # A Redrive re-entering a Parallel/Map: (kept [index, output], the previous attempts'
+        # child id prefixes), consumed by the first StartChildren of this turn.
+        self.redrive_kept: tuple[list[list[Any]], str] | None = None
 
     # ---- recording --------------------------------------------------------------------
 
@@ -112,6 +115,7 @@ class Turn:
         run.retry_counts = [0] * len(_retriers(state))
         run.retry_count = 0
         run.transitions += 1
+        run.children = ""
         self.emit(_ENTERED[state.type], name=name, input=data)
         return self.guarded(lambda: handlers.execute(self, state))
 
@@ -193,6 +197,9 @@ def advance(machine: Any, run: RunState, event: p.Event, env: p.Env,
     if isinstance(event, p.Start):
         if run.state is None and run.status == RUNNING:
             turn.start(event.input)
+    elif isinstance(event, p.Redrive):
+        if run.finished:
+            lifecycle.redrive_run(turn, event)
     elif run.status == RUNNING:
         lifecycle.dispatch(turn, event)
     return run, turn.step

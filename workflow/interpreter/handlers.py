@@ -200,7 +200,8 @@ _EXECUTE: dict[str, Callable[[Turn, Any], Outcome]] = {
 }
 task_done = task.task_done
 restart_heartbeat = task.restart_heartbeat
+task_started = task.task_started
 children_done = containers.children_done
 
 __all__ = ["execute", "finish_with_result", "task_done", "timer_done", "children_done",
-           "restart_heartbeat", "datetime"]
+           "restart_heartbeat", "task_started", "datetime"]

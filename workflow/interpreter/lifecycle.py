@@ -5,7 +5,7 @@ from typing import Any
 
 from workflow.interpreter import protocol as p
 from workflow.interpreter.core import Exit, Failure, Turn
-from workflow.interpreter.run import RunState
+from workflow.interpreter.run import RUNNING, RunState
 
 TIMEOUT = "States.Timeout"
 
@@ -77,6 +77,24 @@ def abort_run(turn: Turn, stop: p.Stop) -> None:
     _finish(turn, stop.status, error=stop.error, cause=stop.cause)
 
 
+def redrive_run(turn: Turn, event: p.Redrive) -> None:
+    """RedriveExecution: the closed run goes on from the state where it stopped, re-entered
+    with the input it had; a Parallel/Map there keeps the results of its succeeded children
+    (``event.kept``) and starts only the others again."""
+    run = turn.run
+    if run.state is None or event.redrive_count <= run.redrive_count:
+        return                                    # never started, or a duplicate Redrive
+    run.status, run.redrive_count, run.waiting = RUNNING, event.redrive_count, None
+    run.output = run.error = run.cause = None
+    if run.parent is None:
+        turn.emit("ExecutionRedriven", redriveCount=event.redrive_count)
+    if event.kept:
+        turn.redrive_kept = (event.kept, run.children)
+    outcome = turn.enter(run.state, run.input)
+    turn.redrive_kept = None
+    turn.drive(outcome)
+
+
 def _cancel_waiting(turn: Turn) -> None:
     waiting = turn.run.waiting
     if waiting is None:
@@ -105,6 +123,9 @@ def dispatch(turn: Turn, event: p.Event) -> None:
     elif isinstance(event, p.TaskHeartbeat) and waiting.kind == "task" \
             and event.task_id == waiting.id:
         handlers.restart_heartbeat(turn)
+    elif isinstance(event, p.TaskStarted) and waiting.kind == "task" \
+            and event.task_id == waiting.id:
+        handlers.task_started(turn, event)
     elif isinstance(event, p.TimerFired):
         _timer(turn, event.timer_id)
     elif isinstance(event, p.ChildrenDone) and waiting.kind == "children":
@@ -128,7 +149,8 @@ def _timeout_cause(heartbeat: bool) -> str:
         "The task did not complete within its TimeoutSeconds."
 
 
-__all__ = ["start_run", "succeed_run", "fail_run", "abort_run", "dispatch", "Exit", "Failure"]
+__all__ = ["start_run", "succeed_run", "fail_run", "abort_run", "redrive_run", "dispatch",
+           "Exit", "Failure"]
 
 
 from workflow.interpreter import handlers  # noqa: E402  (imports this module's names)

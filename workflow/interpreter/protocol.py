@@ -91,6 +91,14 @@ class TaskHeartbeat:
 
 
 @dataclass(frozen=True)
+class TaskStarted:
+    """A worker took the task (an activity handed out by GetActivityTask): the core records
+    ``ActivityStarted`` and starts the task's heartbeat clock (asl-inventory §12.3)."""
+    task_id: str
+    worker_name: str | None = None
+
+
+@dataclass(frozen=True)
 class TimerFired:
     timer_id: str
 
@@ -112,7 +120,19 @@ class Stop:
     status: str = "ABORTED"              # ABORTED or TIMED_OUT
 
 
-Event = Start | TaskSucceeded | TaskFailed | TaskHeartbeat | TimerFired | ChildrenDone | Stop
+@dataclass(frozen=True)
+class Redrive:
+    """RedriveExecution: resume this closed run at the state where it stopped (§13.4).
+    ``redrive_count`` is the execution's new count; a Redrive not above the run's own count
+    is a duplicate and changes nothing. When that state is a Parallel/Map, ``kept`` holds
+    ``[index, output]`` of the children of its last attempt that succeeded: they keep their
+    result, only the others run again (from their start)."""
+    redrive_count: int
+    kept: list[list[Any]] | None = None
+
+
+Event = (Start | TaskSucceeded | TaskFailed | TaskHeartbeat | TaskStarted | TimerFired
+         | ChildrenDone | Stop | Redrive)
 
 # ---- commands out of the core ----------------------------------------------------------------
 
@@ -160,6 +180,12 @@ class StartChildren:
     max_concurrency: int = 0              # 0 = unlimited
     tolerated_failure_count: int | None = None
     tolerated_failure_percentage: float | None = None
+    kept: list[list[Any]] = field(default_factory=list)   # redrive: [index, output] not rerun
+
+    @property
+    def total(self) -> int:
+        """Children of the state: those to start and those a redrive kept."""
+        return len(self.children) + len(self.kept)
 
 
 @dataclass(frozen=True)
@@ -181,7 +207,8 @@ Command = InvokeTask | StartTimer | CancelTimer | StartChildren | CancelChildren
 COMMAND_TYPES: dict[str, type] = {c.__name__: c for c in (
     InvokeTask, StartTimer, CancelTimer, StartChildren, CancelChildren, RunFinished)}
 EVENT_TYPES: dict[str, type] = {c.__name__: c for c in (
-    Start, TaskSucceeded, TaskFailed, TaskHeartbeat, TimerFired, ChildrenDone, Stop)}
+    Start, TaskSucceeded, TaskFailed, TaskHeartbeat, TaskStarted, TimerFired, ChildrenDone,
+    Stop, Redrive)}
 
 
 def to_message(item: Event | Command) -> dict[str, Any]:

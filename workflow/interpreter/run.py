@@ -19,6 +19,7 @@ class Waiting:
     timeout_timer: str | None = None
     heartbeat_timer: str | None = None
     heartbeat_seconds: int | None = None
+    started: bool = False           # an activity a worker took (TaskStarted)
 
 
 @dataclass
@@ -41,6 +42,8 @@ class RunState:
     error: str | None = None
     cause: str | None = None
     transitions: int = 0                         # state transitions so far (billing, limits)
+    children: str = ""                           # id prefix of the current state's last children
+    redrive_count: int = 0                       # the last Redrive applied (top-level run)
 
     @property
     def finished(self) -> bool:

@@ -32,7 +32,7 @@ def execute_task(turn: Turn, state: s.TaskState) -> Outcome:
     if timeout:
         waiting.timeout_timer = turn.env.new_id()
         turn.command(p.StartTimer(waiting.timeout_timer, run.run_id, now + timeout, "timeout"))
-    if heartbeat:
+    if heartbeat and resource.family != ACTIVITY:   # an activity's clock starts with its worker
         waiting.heartbeat_timer = turn.env.new_id()
         turn.command(p.StartTimer(waiting.heartbeat_timer, run.run_id, now + heartbeat,
                                   "heartbeat"))
@@ -120,3 +120,21 @@ def restart_heartbeat(turn: Turn) -> None:
     turn.run.waiting = replace(waiting, heartbeat_timer=timer)   # records are copy-on-write
     due = turn.env.now().timestamp() + waiting.heartbeat_seconds
     turn.command(p.StartTimer(timer, turn.run.run_id, due, "heartbeat"))
+
+
+def task_started(turn: Turn, event: p.TaskStarted) -> None:
+    """A worker took an activity task: ``ActivityStarted {workerName}`` (once), and its
+    HeartbeatSeconds clock starts now, as AWS's does. Other families ignore it: their
+    Started event is recorded when they are scheduled."""
+    waiting = turn.run.waiting
+    state = turn.state
+    if waiting is None or waiting.started or \
+            classify(state.resource).family != ACTIVITY:  # type: ignore[attr-defined]
+        return
+    turn.emit("ActivityStarted", workerName=event.worker_name)
+    started = replace(waiting, started=True)
+    if waiting.heartbeat_seconds:
+        started.heartbeat_timer = turn.env.new_id()
+        due = turn.env.now().timestamp() + waiting.heartbeat_seconds
+        turn.command(p.StartTimer(started.heartbeat_timer, turn.run.run_id, due, "heartbeat"))
+    turn.run.waiting = started

@@ -58,6 +58,31 @@ class CeleryRunner:
         self._first_step(arn, start)
         return arn
 
+    def redrive(self, arn: str, info: p.ExecutionInfo, event: p.Redrive,
+                execution: dict[str, Any]) -> None:
+        """Reopen a closed execution (``execution``: its record's update) and feed ``event``
+        to its top-level run (``workflow.runner.redrive``). The workers' cached facts are
+        keyed by the redrive count, so they read the new ``$$.Execution`` at once."""
+        from workers import keys
+        self.rt.redis.hset(keys.meta(arn), mapping={
+            "info": json.dumps(info.to_json()), "redrives": str(info.redrive_count)})
+        self.store.commit(arn, runs=[], events=[], execution=execution)
+        message = p.to_message(event)
+        self.rt.publish(arn, "", message)      # a duplicate Redrive changes nothing
+        self._first_step(arn, message)
+
+    def apply(self, arn: str, run_id: str, event: p.Event) -> None:
+        """Apply ``event`` to the run here and now, committed before this returns (the
+        workers take it over if this fails): what must be recorded before a caller may
+        send the next event, like ActivityStarted before the activity's result."""
+        from workers.advance import Delivery, deliver
+        message = p.to_message(event)
+        try:
+            deliver(self.rt, Delivery(arn, run_id, message))
+        except Exception:
+            log.warning("%s for %s left to the workers", message["kind"], arn, exc_info=True)
+            self.rt.publish(arn, run_id, message)
+
     def _first_step(self, arn: str, start: dict[str, Any]) -> None:
         """Take the first step here, saving a broker round trip before the first Task's
         function is dispatched. The published Start then finds the run started and changes

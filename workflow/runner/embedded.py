@@ -60,17 +60,22 @@ class ExecutionLoop:
     # ---- main loop -------------------------------------------------------------------------
 
     def run(self, data: Any) -> RunState:
-        self.runs[""] = RunState("", "")
-        self.history.new_run(self.runs[""])
-        self.ready.append(("", p.Start(data)))
-        while not self.root.finished:
+        return self.drive(RunState("", ""), p.Start(data))
+
+    def drive(self, root: RunState, first: p.Event) -> RunState:
+        """Feed ``first`` to ``root`` (a new run, or a closed one and a Redrive), then carry
+        on until the top-level run is over."""
+        self.runs[""] = root
+        self.history.new_run(root)
+        self._advance("", first)
+        while True:
             while self.ready and not self.root.finished:
                 run_id, event = self.ready.popleft()
                 self._advance(run_id, event)
             self.history.flush()
-            if not self.root.finished:
-                self._wait()
-        return self.root
+            if self.root.finished:
+                return self.root
+            self._wait()
 
     def _advance(self, run_id: str, event: p.Event) -> None:
         run = self.runs.get(run_id)

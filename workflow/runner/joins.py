@@ -22,10 +22,13 @@ class Join:
 
     @classmethod
     def open(cls, command: p.StartChildren) -> "Join":
-        policy = JoinPolicy(len(command.children), command.tolerated_failure_count,
+        """A redrive's kept children count as succeeded already; only the others start."""
+        policy = JoinPolicy(command.total, command.tolerated_failure_count,
                             command.tolerated_failure_percentage)
-        return cls(command, policy, deque(command.children),
-                   results=[None] * len(command.children))
+        results: list[Any] = [None] * command.total
+        for index, output in command.kept:
+            results[index] = output
+        return cls(command, policy, deque(command.children), results=results)
 
     @property
     def tolerant(self) -> bool:

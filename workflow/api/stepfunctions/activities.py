@@ -64,7 +64,8 @@ def list_activities(api: Any, body: dict[str, Any]) -> dict[str, Any]:
 
 @action("GetActivityTask")
 async def get_activity_task(api: Any, body: dict[str, Any]) -> dict[str, Any]:
-    """Long poll: the oldest task of the activity, or no token after the poll time."""
+    """Long poll: the oldest task of the activity, or no token after the poll time. The
+    task's ActivityStarted (with ``workerName``) is recorded before the token is returned."""
     arn = body["activityArn"]
     await to_thread.run_sync(_get, api, arn)
 
@@ -73,6 +74,7 @@ async def get_activity_task(api: Any, body: dict[str, Any]) -> dict[str, Any]:
     task = await api.activities.poll(arn, api.settings.activity_poll_seconds, usable)
     if task is None:
         return {}
+    await to_thread.run_sync(api.engine.started, task, body.get("workerName"))
     return {"taskToken": task.task_token, "input": task.input}
 
 
