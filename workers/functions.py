@@ -10,7 +10,7 @@ from typing import Any
 
 from workflow.functions import InvocationRequest, InvocationResult
 from workflow.interpreter import protocol as p
-from workflow.runner.tasks import task_handler
+from workflow.runner.tasks import routed, task_handler, with_origin
 from workers import keys
 from workers.advance import Contended, Delivery, deliver
 from workers.runtime import Runtime
@@ -39,10 +39,10 @@ def run_task(rt: Runtime, arn: str, message: dict[str, Any]) -> None:
     if context is None:
         log.warning("dropping an invocation for unknown execution %s", arn)
         return
-    recording = _Recording(rt.invoker(context.functions))
+    recording = _Recording(routed(rt.invoker(context.functions)))
     started = time.time()
     try:
-        outcome = task_handler(recording)(command)
+        outcome = with_origin(task_handler(recording), arn)(command)
     except Exception as exc:   # a bug in a handler adapter must still end the task
         outcome = p.TaskFailed(command.task_id, "States.Runtime", f"{type(exc).__name__}: {exc}")
     save_logs(rt, arn, command, recording.results, started)

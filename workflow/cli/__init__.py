@@ -29,8 +29,9 @@ def _register() -> None:
     cli.add_command(executions_cmd.history)
     cli.add_command(logs_cmd.logs)
     cli.add_command(timers_cmd.timers)
-    from workflow.cli import functions_cmd, functions_versions_cmd  # noqa: F401
+    from workflow.cli import functions_cmd, functions_versions_cmd, invoke_cmd  # noqa: F401
     cli.add_command(functions_cmd.functions)     # functions_versions_cmd adds to the group
+    cli.add_command(invoke_cmd.invoke)
     cli.add_command(server_cmd.server)
     for command in (control_cmd.task_success, control_cmd.task_failure,
                     control_cmd.task_heartbeat, control_cmd.stop):

@@ -73,10 +73,12 @@ def start_execution(machine: Any, data: Any, *, tasks: TaskHandler, name: str | 
                     on_loop: Callable[[ExecutionLoop], None] | None = None) -> Execution:
     """Run one execution to its end in this process and return it. STANDARD executions with a
     ``store`` persist every transition; EXPRESS ones persist only their final record."""
+    from workflow.runner.tasks import with_origin
     clock = clock or SystemClock()
     machine_name = machine_name or machine_name_for(machine.source)
     name = name or str(uuid.uuid4())
     arn = execution_arn(machine_name, name, type_)
+    tasks = with_origin(tasks, arn)
     started = clock.now()
     info = p.ExecutionInfo(arn, name, state_machine_arn(machine_name), machine_name, data,
                            iso(started), type_)

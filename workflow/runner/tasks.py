@@ -3,9 +3,10 @@
 integration this process cannot reach."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
-from workflow.functions import FunctionRegistry, Invoker, LocalInvoker, handles, invoke_task
+from workflow.functions import (FunctionRegistry, InvocationRequest, InvocationResult, Invoker,
+                                LocalInvoker, handles, invoke_task)
 from workflow.interpreter import protocol as p
 from workflow.interpreter.resources import ACTIVITY, classify
 from workflow.runner.embedded import TaskHandler
@@ -35,4 +36,37 @@ def task_handler(invoker: Invoker) -> TaskHandler:
 
 
 def local_task_handler(functions: Mapping[str, Any]) -> TaskHandler:
-    return task_handler(LocalInvoker(registry_from(functions)))
+    return task_handler(routed(LocalInvoker(registry_from(functions))))
+
+
+class RoutedInvoker:
+    """The run's own in-process functions first; any other name goes to the functions service
+    (registered with `sfn functions create`), when one is configured."""
+
+    def __init__(self, local: LocalInvoker, service: Callable[[], Invoker | None]) -> None:
+        self.local = local
+        self.service = service
+
+    def invoke(self, request: InvocationRequest) -> InvocationResult:
+        if request.function_name in self.local.registry:
+            return self.local.invoke(request)
+        service = self.service()
+        return (service or self.local).invoke(request)
+
+
+def routed(local: LocalInvoker) -> RoutedInvoker:
+    from workflow.functions.service.shared import shared_invoker
+    return RoutedInvoker(local, shared_invoker)
+
+
+def with_origin(tasks: TaskHandler, execution_arn: str) -> TaskHandler:
+    """Tag the service's invocation records with the execution and state (logs, cost)."""
+    from workflow.functions.service.invoker import origin
+
+    def handle(command: p.InvokeTask) -> p.TaskSucceeded | p.TaskFailed | None:
+        token = origin.set((execution_arn, command.state))
+        try:
+            return tasks(command)
+        finally:
+            origin.reset(token)
+    return handle
