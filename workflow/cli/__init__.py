@@ -29,9 +29,11 @@ def _register() -> None:
     cli.add_command(executions_cmd.history)
     cli.add_command(logs_cmd.logs)
     cli.add_command(timers_cmd.timers)
-    from workflow.cli import functions_cmd, functions_versions_cmd, invoke_cmd  # noqa: F401
-    cli.add_command(functions_cmd.functions)     # functions_versions_cmd adds to the group
+    from workflow.cli import (cost_cmd, functions_cmd, functions_logs_cmd,  # noqa: F401
+                              functions_versions_cmd, invoke_cmd)
+    cli.add_command(functions_cmd.functions)     # functions_*_cmd add to the group
     cli.add_command(invoke_cmd.invoke)
+    cli.add_command(cost_cmd.cost)
     cli.add_command(server_cmd.server)
     for command in (control_cmd.task_success, control_cmd.task_failure,
                     control_cmd.task_heartbeat, control_cmd.stop):
