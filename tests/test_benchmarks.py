@@ -37,3 +37,10 @@ def test_celery_runner_quick() -> None:
     for heading in ("bare no-op task round trip", "each further Task state", "transitions/s",
                     "scaling 1 -> 2 worker processes", "Map of 200 items", "Redis memory"):
         assert heading in out
+
+
+def test_functions_quick() -> None:
+    out = run("functions.py", "--quick")
+    for heading in ("warm round trip", "plain in-process call", "our Python bootstrap",
+                    "overhead", "cold start", "Init Duration", "throughput", "4 caller(s)"):
+        assert heading in out

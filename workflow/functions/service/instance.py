@@ -43,12 +43,14 @@ class Instance:
         self.config = config
         self.id = uuid.uuid4().hex[:12]
         self.log_path = log_dir / f"{config.name}-{self.id}.log"
+        self._log_fd: int | None = os.open(self.log_path, os.O_RDONLY | os.O_CREAT, 0o600)
         self.channel = Channel(verify_peers, self.log_path)
         self._offset = 0
         self.used = 0
         self.last_used = time.monotonic()
         self.exit_code: int | None = None
         self._peak_mb = 0
+        self._status_fd: int | None = None
         self.started = time.perf_counter()
         try:
             self.process: subprocess.Popen[bytes] | None = launch.spawn(
@@ -58,6 +60,7 @@ class Instance:
             self.channel.init_failed(_entrypoint_error(exc), "Runtime.InvalidEntrypoint")
             return
         self.channel.session = self.process.pid
+        self._status_fd = _open(f"/proc/{self.process.pid}/status")
         threading.Thread(target=self._watch, name=f"fn-{self.id}", daemon=True).start()
 
     @property
@@ -91,29 +94,31 @@ class Instance:
     def _read(self, upto: int | None) -> str:
         """The log written since the last read: up to offset ``upto`` (the init phase's part,
         whatever was written before the first /next), or all of it."""
-        try:
-            with open(self.log_path, "rb") as handle:
-                handle.seek(self._offset)
-                data = handle.read() if upto is None else handle.read(max(0, upto - self._offset))
-        except OSError:
-            return ""
-        self._offset += len(data)
+        chunks: list[bytes] = []
+        while self._log_fd is not None:
+            want = (1 << 20) if upto is None else upto - self._offset
+            data = os.pread(self._log_fd, want, self._offset) if want > 0 else b""
+            self._offset += len(data)
+            chunks.append(data)
+            if len(data) < want or upto is not None:
+                break
         if upto is None and self._offset > ROTATE_BYTES and self.alive:
             os.truncate(self.log_path, 0)
             self._offset = 0
-        return data.decode("utf-8", "replace")
+        return b"".join(chunks).decode("utf-8", "replace")
 
     def max_memory_mb(self) -> int:
         """Peak resident memory (VmHWM) so far; the last reading once the process is gone."""
-        if self.process is None or self.exit_code is not None:
+        if self._status_fd is None or self.exit_code is not None:
             return self._peak_mb
         try:
-            with open(f"/proc/{self.process.pid}/status", encoding="ascii") as handle:
-                for line in handle:
-                    if line.startswith("VmHWM:"):
-                        self._peak_mb = max(self._peak_mb, -(-int(line.split()[1]) // 1024))
+            text = os.pread(self._status_fd, 4096, 0).decode("ascii", "replace")
         except OSError:
-            pass
+            return self._peak_mb
+        start = text.find("VmHWM:")
+        if start >= 0:
+            kilobytes = int(text[start + 6:text.index("kB", start)])
+            self._peak_mb = max(self._peak_mb, -(-kilobytes // 1024))
         return self._peak_mb
 
     def kill(self) -> None:
@@ -131,10 +136,21 @@ class Instance:
                 self.process.wait(5)
             except subprocess.TimeoutExpired:
                 pass
+        for fd in (self._log_fd, self._status_fd):
+            if fd is not None:
+                os.close(fd)
+        self._log_fd = self._status_fd = None
         try:
             os.unlink(self.log_path)
         except OSError:
             pass
+
+
+def _open(path: str) -> int | None:
+    try:
+        return os.open(path, os.O_RDONLY)
+    except OSError:
+        return None
 
 
 def _entrypoint_error(exc: OSError) -> bytes:
