@@ -107,7 +107,7 @@ class Pool:
 
     def _sweep(self, current: FunctionConfig) -> list[Instance]:
         """Take out idle instances of an older revision of ``current`` or idle too long."""
-        now, stale = time.monotonic(), []
+        now, stale = time.monotonic(), list[Instance]()
         with self._lock:
             for key in list(self._idle):
                 old_revision = key[:2] == self.key(current)[:2] and key != self.key(current)

@@ -180,7 +180,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def __init__(self, conn: socket.socket, peer: tuple[str, int], channel: Channel) -> None:
         self.channel = channel
-        super().__init__(conn, peer, channel)
+        super().__init__(conn, peer, channel)  # type: ignore[arg-type]  # no BaseServer
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silent: the runtime's own output is the function's log."""
@@ -198,7 +198,7 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def _chunked(self) -> bytes:
-        parts = []
+        parts: list[bytes] = []
         while True:
             size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
             if size == 0:

@@ -65,7 +65,8 @@ class RedisFunctionStore(FunctionStore):
         self._raw.set(self._k("code", key), data, nx=True)
 
     def get_code(self, key: str) -> bytes | None:
-        return self._raw.get(self._k("code", key))
+        data = self._raw.get(self._k("code", key))
+        return data if isinstance(data, bytes) else None
 
     def create(self, config: FunctionConfig) -> bool:
         created = self._r.hsetnx(self._k("cfg", config.name), LATEST, json.dumps(config.to_json()))
@@ -95,7 +96,7 @@ class RedisFunctionStore(FunctionStore):
         return sorted(found, key=lambda c: -1 if c.version == LATEST else int(c.version))
 
     def names(self) -> list[str]:
-        return sorted(self._r.smembers(self._k("names")))
+        return sorted(str(name) for name in self._r.smembers(self._k("names")))
 
     def delete(self, name: str, version: str | None = None) -> bool:
         if version is not None:
