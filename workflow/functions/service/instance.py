@@ -57,9 +57,11 @@ class Instance:
                 config, code_dir, f"127.0.0.1:{self.channel.port}", self.log_path, python_ric)
         except OSError as exc:
             self.process = None
+            self.channel.session_known.set()
             self.channel.init_failed(_entrypoint_error(exc), "Runtime.InvalidEntrypoint")
             return
         self.channel.session = self.process.pid
+        self.channel.session_known.set()
         self._status_fd = _open(f"/proc/{self.process.pid}/status")
         threading.Thread(target=self._watch, name=f"fn-{self.id}", daemon=True).start()
 

@@ -12,20 +12,22 @@ import os
 _TCP_TABLES = ("/proc/net/tcp", "/proc/net/tcp6")
 
 
-def socket_inode(port: int) -> str | None:
-    """The inode of the socket whose local end is loopback:``port``."""
-    suffix = f":{port:04X}"
+def socket_inodes(port: int) -> list[str]:
+    """Inodes of the live sockets whose local end is loopback:``port`` (a TIME_WAIT leftover
+    of an earlier connection on the same port has inode 0 and is skipped)."""
+    suffix, found = f":{port:04X}", []
     for table in _TCP_TABLES:
         try:
             with open(table, encoding="ascii") as handle:
                 next(handle, None)
                 for line in handle:
                     fields = line.split()
-                    if len(fields) > 9 and fields[1].endswith(suffix) and _loopback(fields[1]):
-                        return fields[9]
+                    if (len(fields) > 9 and fields[1].endswith(suffix) and fields[9] != "0"
+                            and _loopback(fields[1])):
+                        found.append(fields[9])
         except OSError:
             continue
-    return None
+    return found
 
 
 def _loopback(address: str) -> bool:
@@ -33,7 +35,7 @@ def _loopback(address: str) -> bool:
     return host == "0100007F" or host.endswith("0100007F") or host == "0" * 31 + "1"
 
 
-def _holds(pid: int, target: str) -> bool:
+def _holds(pid: int, targets: set[str]) -> bool:
     base = f"/proc/{pid}/fd"
     try:
         names = os.listdir(base)
@@ -41,7 +43,7 @@ def _holds(pid: int, target: str) -> bool:
         return False
     for name in names:
         try:
-            if os.readlink(f"{base}/{name}") == target:
+            if os.readlink(f"{base}/{name}") in targets:
                 return True
         except OSError:
             continue
@@ -68,10 +70,9 @@ def owned_by_session(port: int, sid: int | None) -> bool:
         return False
     if not os.path.exists("/proc/net/tcp"):
         return True
-    inode = socket_inode(port)
-    if inode is None or inode == "0":
+    targets = {f"socket:[{inode}]" for inode in socket_inodes(port)}
+    if not targets:
         return False
-    target = f"socket:[{inode}]"
-    if _holds(sid, target):
+    if _holds(sid, targets):
         return True
-    return any(_holds(pid, target) for pid in _session_members(sid))
+    return any(_holds(pid, targets) for pid in _session_members(sid))

@@ -62,6 +62,7 @@ class Channel:
         self.listener.listen(16)
         self.port: int = self.listener.getsockname()[1]
         self.session: int | None = None           # the instance's pid = its session id
+        self.session_known = threading.Event()    # set once the process exists (or failed)
         self.verify_peers = verify_peers
         self.first_next: float | None = None      # perf_counter of the first /next (init end)
         self.log_path = log_path
@@ -152,6 +153,7 @@ class Channel:
 
     def _serve(self, conn: socket.socket, peer: tuple[str, int]) -> None:
         try:
+            self.session_known.wait(10)
             if self.verify_peers and not owned_by_session(peer[1], self.session):
                 conn.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n"
                              b"Connection: close\r\n\r\n")
