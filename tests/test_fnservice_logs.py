@@ -139,3 +139,25 @@ def test_logs_per_execution_state_stats_and_cost(service, tmp_path: Path) -> Non
     assert cheap["workflow"]["cost"] == 0
     text = runner.invoke(cli, ["cost", "costly", "--db", str(tmp_path / "sfn.db"), *options])
     assert "state transitions" in text.output and "2025-12-01" in text.output
+
+
+def test_transitions_and_express_pricing() -> None:
+    from types import SimpleNamespace
+
+    from workflow.functions.service.metering import execution_cost, state_transitions
+    from workflow.functions.service.records import InvocationRecord
+    events = [{"type": t} for t in ("ExecutionStarted", "TaskStateEntered", "TaskScheduled",
+                                    "TaskFailed", "TaskScheduled", "TaskSucceeded",
+                                    "TaskStateExited", "MapStateEntered", "PassStateEntered",
+                                    "PassStateEntered", "ExecutionSucceeded")]
+    assert state_transitions(events) == 5          # four states entered and one retry
+    express = SimpleNamespace(execution_arn="arn:x", type="EXPRESS", start_date=10.0,
+                              stop_date=10.25)
+    calls = [InvocationRecord("f", "r1", 0.0, billed_ms=3, memory_mb=1024),
+             InvocationRecord("f", "r2", 0.0, throttled=True)]
+    bill = execution_cost(express, [], calls)
+    assert bill["workflow"]["gbSeconds"] == pytest.approx(0.3 * 64 / 1024)
+    lambda_cost = 0.2e-6 + 0.003 * 0.0000166667
+    assert bill["functions"] == {"requests": 1, "throttled": 1, "billedMs": 3,
+                                 "gbSeconds": 0.003, "cost": pytest.approx(lambda_cost)}
+    assert bill["total"] == pytest.approx(1e-6 + 0.3 * 64 / 1024 * 0.00001667 + lambda_cost)

@@ -7,6 +7,7 @@ import importlib.util
 import os
 import random
 import shutil
+import sys
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -188,6 +189,19 @@ def test_awslambdaric_runs_against_our_runtime_api(tmp_path) -> None:
     assert second.payload["pid"] == first.payload["pid"] and second.init_duration_ms is None
     assert boom.function_error == "Unhandled"
     assert boom.payload["errorType"] == "KeyError" and boom.payload["requestId"] == boom.request_id
+
+
+def test_python312_runs_under_python312_when_the_machine_has_one(service, tmp_path) -> None:
+    from workflow.functions.service.launch import python_for
+    if python_for("python3.12") == sys.executable:
+        pytest.skip("no Python 3.12 interpreter on this machine")
+    registry, invoker = service
+    registry.create("py312", tree(tmp_path / "p", {"app.py": """
+        import sys
+        def handler(event, context):
+            return list(sys.version_info[:2])
+    """}), handler="app.handler", runtime="python3.12")
+    assert call(invoker, "py312").payload == [3, 12]
 
 
 @pytest.mark.parametrize("files,handler,error", [

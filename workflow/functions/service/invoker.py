@@ -50,13 +50,6 @@ class ServiceInvoker:
     def close(self) -> None:
         self.pool.close()
 
-    def handles(self, function_name: str) -> bool:
-        try:
-            resolve(self.store, function_name, None, self.rand)
-        except FunctionServiceError:
-            return False
-        return True
-
     def invoke(self, request: iv.InvocationRequest) -> iv.InvocationResult:
         try:
             body = _request_body(request)
