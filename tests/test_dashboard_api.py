@@ -164,7 +164,10 @@ def test_execution_view_banner_and_state_attempts(sfn: Any, ui: Dashboard) -> No
     assert [a["status"] for a in visit["attempts"]] == ["failed", "failed"]
     assert all(a["error"] == "ValueError" and "no stock" in a["cause"]
                for a in visit["attempts"])
-    assert "embedded runner" in story["logsNote"]
+    assert all(any("trying </script>" in line for line in a["logs"])
+               for a in visit["attempts"])          # the embedded engine keeps them too
+    assert "sfn logs" in story["logsNote"]
+    assert len({a["requestId"] for a in visit["attempts"]}) == 2
 
 
 def test_live_stream_pushes_the_callback(sfn: Any, ui: Dashboard) -> None:

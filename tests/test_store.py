@@ -237,7 +237,7 @@ def test_file_settings_and_reopen(sqlite_store: SqliteStore, db_path: Path) -> N
     sqlite_store.close()
     with closing(sqlite3.connect(db_path)) as other:
         assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert other.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert other.execute("PRAGMA user_version").fetchone()[0] == 2
     with SqliteStore(db_path) as again:
         assert again.load_runs(EXEC) == [(top(), 1)]
 

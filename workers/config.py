@@ -3,7 +3,7 @@
 ``SFN_BROKER_URL``  Celery broker (default ``redis://127.0.0.1:6379/0``).
 ``SFN_STORE_URL``   execution store: ``redis://...`` (RedisStore) or ``sqlite:///path``;
                     default: the broker's Redis.
-``SFN_REDIS_URL``   Redis for timers, joins, outboxes, logs and the clock; default the broker.
+``SFN_REDIS_URL``   Redis for timers, joins, outboxes and the clock; default the broker.
 ``SFN_VISIBILITY_TIMEOUT``  seconds before an unacknowledged message is redelivered (3600).
 ``SFN_CLOCK``       ``virtual`` makes workers read the shared virtual clock (tests only).
 ``SFN_MAX_HISTORY_EVENTS``  AWS's 25,000 unless a benchmark lifts it.

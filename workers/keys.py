@@ -37,16 +37,6 @@ def join(arn: str, prefix: str, part: str) -> str:
     return f"{PREFIX}join:{{{arn}}}:{prefix}:{part}"
 
 
-def logs_index(arn: str) -> str:
-    """zset: task id -> first invocation time."""
-    return f"{PREFIX}logs:{{{arn}}}"
-
-
-def logs(arn: str, task_id: str) -> str:
-    """list: one JSON entry per invocation of the task (normally one)."""
-    return f"{PREFIX}log:{{{arn}}}:{task_id}"
-
-
 def activity(activity_arn: str) -> str:
     """list: the activity's tasks waiting for a worker (workers/activities.py)."""
     return f"{PREFIX}activity:{activity_arn}"

@@ -19,6 +19,7 @@ from workflow.runner import _mailbox
 from workflow.runner.clock import SystemClock
 from workflow.runner.embedded import ExecutionLoop, TaskHandler
 from workflow.runner.history import HistoryWriter, StoreHistoryWriter
+from workflow.runner.invocation_logs import keeping_logs, store_sink
 from workflow.store import ExecutionRecord, Store
 
 log = logging.getLogger("sfn.server")
@@ -52,7 +53,8 @@ class EmbeddedEngine:
         persistent = record.type == "STANDARD"
         history = StoreHistoryWriter(self.store, arn) if persistent else HistoryWriter()
         poll, on_park = _mailbox(self.store, arn) if persistent else (None, None)
-        loop = ExecutionLoop(machine, p.Env(info, self.clock), self.tasks, history,
+        tasks = self._logged(arn) if persistent else self.tasks
+        loop = ExecutionLoop(machine, p.Env(info, self.clock), tasks, history,
                              self.task_pool, poll, self._parker(arn, on_park))
         with self._lock:
             self.loops[arn] = loop
@@ -90,7 +92,7 @@ class EmbeddedEngine:
         history = StoreHistoryWriter(self.store, arn)
         history.versions[""] = version
         poll, on_park = _mailbox(self.store, arn)
-        loop = ExecutionLoop(machine, p.Env(info, self.clock), self.tasks, history,
+        loop = ExecutionLoop(machine, p.Env(info, self.clock), self._logged(arn), history,
                              self.task_pool, poll, self._parker(arn, on_park))
         with self._lock:
             self.loops[arn] = loop
@@ -104,6 +106,10 @@ class EmbeddedEngine:
         finally:
             with self._lock:
                 self.loops.pop(arn, None)
+
+    def _logged(self, arn: str) -> TaskHandler:
+        """The tasks of a STANDARD execution: its functions' log lines go to the store."""
+        return keeping_logs(self.tasks, store_sink(self.store, arn))
 
     def _close(self, final: ExecutionRecord) -> None:
         self.store.commit(final.execution_arn, runs=[], events=[], execution={

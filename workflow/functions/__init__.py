@@ -13,12 +13,13 @@ from workflow.functions.invoke import (InvocationRequest, InvocationResult, Invo
 from workflow.functions.loader import InitFailure
 from workflow.functions.local import LocalInvoker
 from workflow.functions.outcome import (TargetError, build_request, function_target, handles,
-                                        invoke_task, parse_function_name, task_outcome)
+                                        invoke_function, invoke_task, parse_function_name,
+                                        task_outcome)
 from workflow.functions.registry import FunctionRegistry, FunctionSpec, parse_cli, parse_target
 
 __all__ = [
     "FunctionRegistry", "FunctionSpec", "parse_cli", "parse_target", "InitFailure",
     "Invoker", "InvocationRequest", "InvocationResult", "ServiceError", "LocalInvoker",
     "LambdaContext", "function_arn", "to_json", "TargetError", "handles", "function_target",
-    "parse_function_name", "build_request", "task_outcome", "invoke_task",
+    "parse_function_name", "build_request", "task_outcome", "invoke_task", "invoke_function",
 ]

@@ -125,11 +125,19 @@ def task_outcome(command: InvokeTask, result: InvocationResult) -> TaskSucceeded
 def invoke_task(invoker: Invoker, command: InvokeTask,
                 request_id: str | None = None) -> TaskSucceeded | TaskFailed | None:
     """Build the request, invoke, adapt: what a runner does for a function Task."""
+    return invoke_function(invoker, command, request_id)[0]
+
+
+def invoke_function(invoker: Invoker, command: InvokeTask, request_id: str | None = None,
+                    ) -> tuple[TaskSucceeded | TaskFailed | None, InvocationResult | None]:
+    """``invoke_task``'s outcome and the invocation's result (its log lines, request id);
+    the result is None when the Task named no valid function, so nothing was invoked."""
     try:
         request = build_request(command, request_id)
     except TargetError as exc:
-        return TaskFailed(command.task_id, exc.error, exc.cause)
-    return task_outcome(command, invoker.invoke(request))
+        return TaskFailed(command.task_id, exc.error, exc.cause), None
+    result = invoker.invoke(request)
+    return task_outcome(command, result), result
 
 
 def _past_state_timeout(command: InvokeTask, resource: Resource,

@@ -72,20 +72,20 @@ def start_execution(machine: Any, data: Any, *, tasks: TaskHandler, name: str | 
                     new_id: Callable[[], str] | None = None,
                     on_loop: Callable[[ExecutionLoop], None] | None = None) -> Execution:
     """Run one execution to its end in this process and return it. STANDARD executions with a
-    ``store`` persist every transition; EXPRESS ones persist only their final record."""
-    from workflow.runner.tasks import with_origin
+    ``store`` persist every transition and their functions' log lines; EXPRESS ones persist
+    only their final record."""
     clock = clock or SystemClock()
     machine_name = machine_name or machine_name_for(machine.source)
     name = name or str(uuid.uuid4())
     arn = execution_arn(machine_name, name, type_)
-    tasks = with_origin(tasks, arn)
+    persistent = store is not None and type_ == "STANDARD"
+    tasks = execution_tasks(tasks, arn, store if persistent else None)
     started = clock.now()
     info = p.ExecutionInfo(arn, name, state_machine_arn(machine_name), machine_name, data,
                            iso(started), type_)
     env = p.Env(info, clock, new_id or (lambda: uuid.uuid4().hex))
     execution = Execution(arn, name, info.state_machine_arn, type_, "RUNNING", data,
                           start_date=started.timestamp())
-    persistent = store is not None and type_ == "STANDARD"
     if persistent:
         store.create_execution(_record(execution, machine), [])
     history = StoreHistoryWriter(store, arn) if persistent else HistoryWriter()
@@ -102,6 +102,15 @@ def start_execution(machine: Any, data: Any, *, tasks: TaskHandler, name: str | 
     if store is not None and not persistent:
         store.save_express_result(_record(execution, machine), None)
     return execution
+
+
+def execution_tasks(tasks: TaskHandler, arn: str, store: Any = None) -> TaskHandler:
+    """``tasks`` as one execution runs them: its invocations tagged with the execution and,
+    given the ``store`` of a STANDARD execution, their log lines kept there."""
+    from workflow.runner.invocation_logs import keeping_logs, store_sink
+    from workflow.runner.tasks import with_origin
+    tasks = with_origin(tasks, arn)
+    return tasks if store is None else keeping_logs(tasks, store_sink(store, arn))
 
 
 def _mailbox(store: Any, arn: str) -> tuple[Callable[[], list[tuple[str, Any]]],

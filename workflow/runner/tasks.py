@@ -3,13 +3,15 @@
 integration this process cannot reach."""
 from __future__ import annotations
 
+import time
 from typing import Any, Callable, Mapping
 
 from workflow.functions import (FunctionRegistry, InvocationRequest, InvocationResult, Invoker,
-                                LocalInvoker, handles, invoke_task)
+                                LocalInvoker, handles, invoke_function)
 from workflow.interpreter import protocol as p
 from workflow.interpreter.resources import ACTIVITY, classify
 from workflow.runner.embedded import TaskHandler
+from workflow.runner.invocation_logs import Invocation, report
 
 
 def registry_from(functions: Mapping[str, Any]) -> FunctionRegistry:
@@ -23,16 +25,27 @@ def registry_from(functions: Mapping[str, Any]) -> FunctionRegistry:
 
 
 def task_handler(invoker: Invoker) -> TaskHandler:
+    """Functions through ``invoker`` (each invocation reported to the current log sink,
+    ``workflow.runner.invocation_logs``); activities and callbacks park."""
     def handle(command: p.InvokeTask) -> p.TaskSucceeded | p.TaskFailed | None:
         resource = classify(command.resource)
         if handles(command.resource):
-            return invoke_task(invoker, command)
+            return _invoke(invoker, command)
         if resource.family == ACTIVITY or resource.callback:
             return None                     # parked until SendTaskSuccess / SendTaskFailure
         return p.TaskFailed(command.task_id, "States.Runtime", (
             f"The resource '{command.resource}' is not available to this runner: sfn runs "
             f"functions, activities and callback (.waitForTaskToken) tasks."))
     return handle
+
+
+def _invoke(invoker: Invoker, command: p.InvokeTask) -> p.TaskSucceeded | p.TaskFailed | None:
+    started = time.time()
+    outcome, result = invoke_function(invoker, command)
+    if result is not None:
+        error = outcome.error if isinstance(outcome, p.TaskFailed) else None
+        report(Invocation(command, result, started, error))
+    return outcome
 
 
 def local_task_handler(functions: Mapping[str, Any]) -> TaskHandler:

@@ -1,9 +1,9 @@
 """The execution store interface, its records and exceptions, and backend-neutral helpers.
 
 A store keeps state machines, executions, the runs of each execution (versioned, so every
-transition is applied at most once), the history, task tokens and an inbox through which
-other processes reach a running embedded execution. Every value is plain JSON, so a backend
-only needs to keep text.
+transition is applied at most once), the history, the log lines of each function invocation,
+task tokens and an inbox through which other processes reach a running embedded execution.
+Every value is plain JSON, so a backend only needs to keep text.
 """
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ from workflow.errors import SfnError
 from workflow.interpreter.run import RunState
 
 TERMINAL_STATUSES = frozenset({"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"})
+# Per function invocation a store keeps the last 64 KiB (UTF-8, a newline per line) of its log
+# lines, behind one marker line saying how many were dropped (``bounded_lines``).
+LOG_BYTES_LIMIT = 64 * 1024
 
 
 class StoreError(SfnError):
@@ -168,6 +171,22 @@ class Store(ABC):
     def save_express_result(self, rec: ExecutionRecord, events: list[Message] | None) -> None:
         """Insert or replace a finished EXPRESS execution; events None stores no history."""
 
+    # ---- function invocation logs -------------------------------------------------------
+
+    @abstractmethod
+    def put_invocation_log(self, execution_arn: str, *, run_id: str, state: str, task_id: str,
+                           attempt: int, request_id: str, lines: list[str], timestamp: float,
+                           duration_ms: float | None = None, error: str | None = None) -> None:
+        """Keep the log lines of one invocation: ``attempt`` (1 = first) of the Task state
+        ``state`` in run ``run_id``, started at ``timestamp`` (epoch seconds); ``error`` is
+        the Task error it ended with, if any. Lines are cut with ``bounded_lines``.
+        ExecutionDoesNotExist for an unknown ARN."""
+
+    @abstractmethod
+    def invocation_logs(self, execution_arn: str, state: str | None = None) -> list[Message]:
+        """The kept invocations (of ``state`` only, when given) ordered by ``timestamp``, then
+        as written: ``log_entry`` dicts. [] for an unknown ARN."""
+
     # ---- callbacks and the inbox -------------------------------------------------------
 
     @abstractmethod
@@ -218,6 +237,37 @@ def number_events(events: Iterable[Message], next_id: int, last_ids: dict[str, i
         numbered.append((event_id, previous))
         last_ids[run] = event_id
     return numbered
+
+
+def log_entry(*, run_id: str, state: str, task_id: str, attempt: int, request_id: str,
+              lines: list[str], timestamp: float, duration_ms: float | None = None,
+              error: str | None = None) -> Message:
+    """What ``invocation_logs`` returns for one invocation, with its lines bounded."""
+    return {"run_id": run_id, "state": state, "task_id": task_id, "attempt": int(attempt),
+            "request_id": request_id, "lines": bounded_lines(lines),
+            "timestamp": float(timestamp), "duration_ms": duration_ms, "error": error}
+
+
+def bounded_lines(lines: Iterable[str], limit: int = LOG_BYTES_LIMIT) -> list[str]:
+    """The last lines that fit in ``limit`` bytes (UTF-8 plus a newline each); a last line
+    longer than that keeps its tail. A first marker line tells what was dropped."""
+    every = [str(line) for line in lines]
+    kept: list[str] = []
+    size, cut = 0, 0
+    for line in reversed(every):
+        size += len(line.encode("utf-8")) + 1
+        if size > limit:
+            if not kept:
+                kept.append(line.encode("utf-8")[1 - limit:].decode("utf-8", "ignore"))
+                cut = 1
+            break
+        kept.append(line)
+    kept.reverse()
+    dropped = len(every) - len(kept) + cut
+    if dropped:
+        kept.insert(0, f"[sfn: {dropped} earlier log line(s) dropped or cut: an invocation "
+                       f"keeps the last {limit // 1024} KiB of its log]")
+    return kept
 
 
 def check_updates(execution: Mapping[str, Any] | None) -> None:

@@ -73,7 +73,7 @@ if old[1] then
   for _, id in ipairs(redis.call('LRANGE', rs, 0, -1)) do
     redis.call('DEL', P .. 'r:' .. old[1] .. ':' .. id)
   end
-  redis.call('DEL', rs, P .. 'e:' .. old[1], x)
+  redis.call('DEL', rs, P .. 'e:' .. old[1], P .. 'lg:' .. old[1], x)
   unindex(arn, old[2], old[3])
 end
 create(arn, x)

@@ -15,6 +15,7 @@ Keys, all under the prefix (default ``sfn:``):
   smk:{kind}, smc:{parent}  sorted sets of machine ARNs by creation date
   tok                    hash: task token -> [execution ARN, run id, task id]
   in:{arn}               list: the inbox, "id [run id, message]"
+  lg:{seq}               list: function invocation logs (redis_logs)
   seq, inbox_seq         counters
 ``seq`` numbers executions so per-execution keys never depend on how an ARN is spelt and
 an EXPRESS result replaced under the same ARN starts on fresh keys.
@@ -29,6 +30,7 @@ import redis
 from workflow.interpreter.run import RunState
 from workflow.store import base
 from workflow.store import redis_codec as c
+from workflow.store import redis_logs
 from workflow.store import redis_lua as lua
 from workflow.store.base import (ExecutionAlreadyExists, ExecutionDoesNotExist, ExecutionRecord,
                                  Message, StateMachineRecord, StoreError, VersionConflict)
@@ -45,6 +47,8 @@ class RedisStore(base.Store):
             "CREATE_EXECUTION", "REPLACE_EXECUTION", "COMMIT", "LOAD_RUN", "LOAD_RUNS",
             "GET_EXECUTION", "LIST_EXECUTIONS", "HISTORY", "POST_EVENT", "PUT_MACHINE",
             "DELETE_MACHINE")}
+        self._scripts.update({name: self._redis.register_script(getattr(redis_logs, name))
+                              for name in redis_logs.SCRIPTS})
 
     @property
     def _r(self) -> redis.Redis:
@@ -172,6 +176,20 @@ class RedisStore(base.Store):
             rec = replace(rec, event_count=len(events))
         texts = c.numbered_events(events or [])
         self._run("REPLACE_EXECUTION", *c.create_args(rec, 0, [], texts))
+
+    # ---- function invocation logs --------------------------------------------------------
+
+    def put_invocation_log(self, execution_arn: str, *, run_id: str, state: str, task_id: str,
+                           attempt: int, request_id: str, lines: list[str], timestamp: float,
+                           duration_ms: float | None = None, error: str | None = None) -> None:
+        entry = base.log_entry(run_id=run_id, state=state, task_id=task_id, attempt=attempt,
+                               request_id=request_id, lines=lines, timestamp=timestamp,
+                               duration_ms=duration_ms, error=error)
+        if not self._run("PUT_LOG", execution_arn, redis_logs.item(entry)):
+            raise ExecutionDoesNotExist(f"Execution Does Not Exist: '{execution_arn}'")
+
+    def invocation_logs(self, execution_arn: str, state: str | None = None) -> list[Message]:
+        return redis_logs.entries(self._run("LOGS", execution_arn), state)
 
     # ---- callbacks and the inbox ---------------------------------------------------------
 

@@ -74,10 +74,9 @@ class SqliteStore(base.Store):
             if version > q.SCHEMA_VERSION:
                 raise StoreError(f"{self.path} has schema {version}; this sfn knows "
                                  f"{q.SCHEMA_VERSION}: upgrade sfn")
-            if version == 0:
-                for statement in q.SCHEMA.split(";"):
-                    if statement.strip():
-                        db.execute(statement)
+            for statement in q.upgrade(version):
+                db.execute(statement)
+            if version < q.SCHEMA_VERSION:
                 db.execute(f"PRAGMA user_version = {q.SCHEMA_VERSION}")
 
     def close(self) -> None:
@@ -227,6 +226,29 @@ class SqliteStore(base.Store):
             if old:
                 q.purge(db, old[0])
             q.insert_events(db, self._insert_execution(db, rec, values), numbered, bodies)
+
+    # ---- function invocation logs --------------------------------------------------------
+
+    def put_invocation_log(self, execution_arn: str, *, run_id: str, state: str, task_id: str,
+                           attempt: int, request_id: str, lines: list[str], timestamp: float,
+                           duration_ms: float | None = None, error: str | None = None) -> None:
+        entry = base.log_entry(run_id=run_id, state=state, task_id=task_id, attempt=attempt,
+                               request_id=request_id, lines=lines, timestamp=timestamp,
+                               duration_ms=duration_ms, error=error)
+        try:
+            self._db().execute(f"INSERT INTO invocation_logs (exec_seq, state, timestamp, data) "
+                               f"VALUES ({q.SEQ}, ?, ?, ?)", (execution_arn, state,
+                                                               entry["timestamp"], q.dumps(entry)))
+        except sqlite3.IntegrityError as exc:      # exec_seq NULL: no such execution
+            raise ExecutionDoesNotExist(f"Execution Does Not Exist: '{execution_arn}'") from exc
+
+    def invocation_logs(self, execution_arn: str, state: str | None = None) -> list[Message]:
+        sql = f"SELECT data FROM invocation_logs WHERE exec_seq = {q.SEQ}"
+        params: list[Any] = [execution_arn]
+        if state is not None:
+            sql, params = sql + " AND state = ?", params + [state]
+        rows = self._db().execute(sql + " ORDER BY timestamp, id", params)
+        return [q.loads(data) for (data,) in rows]
 
     # ---- callbacks and the inbox ---------------------------------------------------------
 

@@ -11,7 +11,7 @@ from workflow.store import base
 from workflow.store.base import (EXECUTION_FIELDS, ExecutionRecord, InvalidToken, Message,
                                  VersionConflict)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 ID_BITS = 32                               # AWS caps a history at 25,000 events
 ID_MASK = (1 << ID_BITS) - 1
 SCHEMA = """
@@ -40,6 +40,20 @@ CREATE TABLE inbox (id INTEGER PRIMARY KEY AUTOINCREMENT, execution_arn TEXT NOT
     run_id TEXT NOT NULL, message TEXT NOT NULL);
 CREATE INDEX inbox_by_execution ON inbox (execution_arn, id);
 """
+# Version 2: the log lines of each function invocation (an older file gets this on opening).
+LOGS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS invocation_logs (id INTEGER PRIMARY KEY, exec_seq INTEGER NOT NULL,
+    state TEXT NOT NULL, timestamp REAL NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS invocation_logs_by_execution
+    ON invocation_logs (exec_seq, timestamp, id);
+"""
+
+
+def upgrade(version: int) -> list[str]:
+    """The statements taking a file at schema ``version`` (0: new) to SCHEMA_VERSION."""
+    scripts = ([SCHEMA] if version == 0 else []) + ([LOGS_SCHEMA] if version < 2 else [])
+    return [s for s in ";".join(scripts).split(";") if s.strip()]
+
 
 dumps = jsontext.dumps
 loads = jsontext.loads
@@ -162,4 +176,5 @@ def purge(db: sqlite3.Connection, seq: int) -> None:
     db.execute("DELETE FROM events WHERE key > ? AND key < ?",
                (seq << ID_BITS, (seq + 1) << ID_BITS))
     db.execute("DELETE FROM runs WHERE exec_seq = ?", (seq,))
+    db.execute("DELETE FROM invocation_logs WHERE exec_seq = ?", (seq,))
     db.execute("DELETE FROM executions WHERE seq = ?", (seq,))

@@ -109,7 +109,7 @@ def state(api: Any, arn: str, name: str) -> Response:
     except ApiError as exc:
         return error_reply(exc)
     found, total = steps.visits(snap.events, name)
-    entries, logs_note = steps.function_logs(api, arn)
+    entries, logs_note = steps.function_logs(api, arn, name, snap.record.type == "EXPRESS")
     steps.attach_logs(found, entries, name)
     definition = _state_definition(snap.machine, name)
     return reply({"name": name, "visits": found, "visitCount": total, "logsNote": logs_note,

@@ -70,27 +70,26 @@ def _failed(visit: dict[str, Any], kind: str, event: dict[str, Any]) -> None:
 
 def attach_logs(found: list[dict[str, Any]], entries: list[dict[str, Any]],
                 name: str) -> None:
-    """Put each kept log entry (``sfn logs`` shape: state, run, attempt, logs, ...) on the
-    attempt it belongs to."""
+    """Put each kept log entry (``Store.invocation_logs``: state, run_id, attempt, lines,
+    ...) on the attempt it belongs to."""
     for entry in entries:
         if entry.get("state") != name:
             continue
         for visit in found:
-            if visit["run"] != entry.get("run", ""):
+            if visit["run"] != entry.get("run_id", ""):
                 continue
             index = int(entry.get("attempt", 1)) - 1
             if 0 <= index < len(visit["attempts"]):
-                visit["attempts"][index]["logs"] = list(entry.get("logs") or [])
-                visit["attempts"][index]["requestId"] = entry.get("requestId")
+                visit["attempts"][index]["logs"] = list(entry.get("lines") or [])
+                visit["attempts"][index]["requestId"] = entry.get("request_id")
 
 
-def function_logs(api: Any, arn: str) -> tuple[list[dict[str, Any]], str]:
-    """The kept log entries of an execution and a sentence saying where they come from."""
-    runner = getattr(api.engine, "runner", None)
-    redis = getattr(getattr(runner, "rt", None), "redis", None)
-    if redis is None:
-        return [], ("The embedded runner does not keep function log lines; run on the "
-                    "Celery workers (SFN_BROKER_URL) for logs per attempt.")
-    from workers.functions import read_logs
-    return read_logs(redis, arn), ("Function log lines per attempt, as `sfn logs` prints "
-                                   "them (kept 90 days by the Celery function workers).")
+def function_logs(api: Any, arn: str, name: str,
+                  express: bool) -> tuple[list[dict[str, Any]], str]:
+    """The kept log entries of state ``name`` and a sentence saying where they come from."""
+    entries = api.store.invocation_logs(arn, name)
+    if express and not entries:
+        return entries, ("EXPRESS executions of the embedded runner keep no function log "
+                         "lines, as they keep no history.")
+    return entries, ("Function log lines per attempt, as `sfn logs` prints them (the last "
+                     "64 KiB of each invocation, kept in the execution store).")
