@@ -1,8 +1,8 @@
 """The ASGI application: every request is size-checked, SigV4-verified, then handed to the
 first router that claims it. Step Functions' JSON 1.0 protocol (``POST /`` with
-``X-Amz-Target: AWSStepFunctions.<Action>``) is one router; a Lambda REST router can be added
-to ``ROUTERS`` by path prefix when the functions service exists. Every failure is an
-AWS-shaped error response, never a bare 500."""
+``X-Amz-Target: AWSStepFunctions.<Action>``) is one router; Lambda's REST-JSON subset, claimed
+by the path prefix ``/2015-03-31/``, is another (``lambda_api``, answering its own Responses).
+Every failure is an AWS-shaped error response, never a bare 500."""
 from __future__ import annotations
 
 import json
@@ -26,12 +26,14 @@ JSON_10 = "application/x-amz-json-1.0"
 class Router(Protocol):
     def claims(self, request: Request) -> bool: ...
 
-    async def handle(self, api: Api, request: Request, body: bytes) -> tuple[int, Any]: ...
+    async def handle(self, api: Api, request: Request,
+                     body: bytes) -> tuple[int, Any] | Response: ...
 
 
 def _routers() -> list[Router]:
+    from workflow.api.lambda_api import LambdaRouter
     from workflow.api.stepfunctions import StepFunctionsRouter
-    return [StepFunctionsRouter()]
+    return [StepFunctionsRouter(), LambdaRouter()]
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
@@ -64,12 +66,16 @@ def create_app(api: Api, credentials: auth.Credentials) -> Starlette:
     async def endpoint(request: Request) -> Response:
         request_id = str(uuid.uuid4())
         try:
-            body = await _read_body(request, api.settings.max_body_bytes)
-            auth.verify(_signed(request, body), credentials)
             router = next((r for r in routers if r.claims(request)), None)
+            limit = getattr(router, "max_body_bytes", None) or api.settings.max_body_bytes
+            body = await _read_body(request, limit)
+            auth.verify(_signed(request, body), credentials)
             if router is None:
                 raise ApiError("UnknownOperationException")
-            status, result = await router.handle(api, request, body)
+            answer = await router.handle(api, request, body)
+            if isinstance(answer, Response):          # a REST router shapes its own answer
+                return answer
+            status, result = answer
             payload = json.dumps(result, ensure_ascii=False).encode()
         except ApiError as exc:
             status, payload = exc.status, exc.payload()
