@@ -16,7 +16,7 @@ from workflow.functions.service.invoker import ServiceInvoker
 from workflow.functions.service.store import DEFAULT_DB, open_function_store
 
 _lock = threading.Lock()
-_shared: dict[int, ServiceInvoker | None] = {}
+_shared: dict[int, ServiceInvoker] = {}
 
 
 def configured() -> bool:
@@ -25,12 +25,15 @@ def configured() -> bool:
 
 
 def shared_invoker() -> ServiceInvoker | None:
-    """This process's service (a forked worker makes its own), or None if none is configured."""
+    """This process's service (a forked worker makes its own), or None while none is
+    configured (asked again next time: the store may be created meanwhile)."""
     pid = os.getpid()
     with _lock:
         if pid not in _shared:
+            if not configured():
+                return None
             _shared.clear()                  # a parent's instances are not ours to drive
-            _shared[pid] = _make() if configured() else None
+            _shared[pid] = _make()
         return _shared[pid]
 
 
