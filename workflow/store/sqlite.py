@@ -8,65 +8,32 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-import threading
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, ContextManager, Mapping
 
 from workflow.interpreter.run import RunState
+from workflow.sqlite_file import SqliteFile
 from workflow.store import base
 from workflow.store import sqlite_sql as q
 from workflow.store.base import (ExecutionAlreadyExists, ExecutionDoesNotExist, ExecutionRecord,
                                  Message, StateMachineRecord, StoreError)
 
-BUSY_TIMEOUT_MS = 5000                      # a CLI process waits this long for a busy runner
 
 
 class SqliteStore(base.Store):
     """Thread-safe: each thread gets its own connection to ``path``."""
 
     def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self._connections: list[sqlite3.Connection] = []
-        self._closed = False
+        self._file = SqliteFile(path, StoreError)
+        self.path = self._file.path
         self._create_schema()
 
-    # ---- connections ---------------------------------------------------------------------
-
     def _db(self) -> sqlite3.Connection:
-        try:
-            return self._local.db
-        except AttributeError:
-            return self._connect()
+        return self._file.db()
 
-    def _connect(self) -> sqlite3.Connection:
-        with self._lock:
-            if self._closed:
-                raise StoreError(f"store {self.path} is closed")
-            db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                                 check_same_thread=False, cached_statements=256)
-            self._connections.append(db)
-        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        db.execute("PRAGMA journal_mode = WAL")
-        db.execute("PRAGMA synchronous = NORMAL")
-        self._local.db = db
-        return db
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        db = self._db()
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-            db.execute("COMMIT")
-        except BaseException:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
+    def _write(self) -> ContextManager[sqlite3.Connection]:
+        return self._file.write()
 
     def _create_schema(self) -> None:
         with self._write() as db:
@@ -80,11 +47,7 @@ class SqliteStore(base.Store):
                 db.execute(f"PRAGMA user_version = {q.SCHEMA_VERSION}")
 
     def close(self) -> None:
-        with self._lock:
-            self._closed = True
-            for db in self._connections:
-                db.close()
-            self._connections.clear()
+        self._file.close()
 
     # ---- state machines ------------------------------------------------------------------
 

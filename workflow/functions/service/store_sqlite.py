@@ -3,15 +3,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 import time
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import ContextManager
 
 from workflow.functions.service.records import (LATEST, AliasRecord, FunctionConfig,
                                                 InvocationRecord)
 from workflow.functions.service.store import KEEP_INVOCATIONS, FunctionStore
+from workflow.sqlite_file import SqliteFile
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS fn_code (key TEXT PRIMARY KEY, data BLOB NOT NULL);
@@ -36,44 +35,20 @@ class SqliteFunctionStore(FunctionStore):
     """Thread-safe: one connection per thread."""
 
     def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
-        self._lock = threading.Lock()
+        self._file = SqliteFile(path)
+        self.path = self._file.path
         with self._write() as db:
             for statement in SCHEMA.split(";"):
                 db.execute(statement)
 
     def _db(self) -> sqlite3.Connection:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.path, timeout=10, isolation_level=None,
-                                 check_same_thread=False)
-            db.execute("PRAGMA journal_mode = WAL")
-            db.execute("PRAGMA synchronous = NORMAL")
-            self._local.db = db
-            with self._lock:
-                self._all.append(db)
-        return db
+        return self._file.db()
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        db = self._db()
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
+    def _write(self) -> ContextManager[sqlite3.Connection]:
+        return self._file.write()
 
     def close(self) -> None:
-        with self._lock:
-            for db in self._all:
-                db.close()
-            self._all.clear()
-        self._local = threading.local()
+        self._file.close()
 
     def put_code(self, key: str, data: bytes) -> None:
         with self._write() as db:
