@@ -82,3 +82,49 @@ def signed_in_page(browser: Any, server: Server, path: str = "/ui/") -> Any:
     page.click("button[type=submit]")
     page.wait_for_selector("main#app")
     return page
+
+
+EVIL_LOG = "<img src=x onerror=alert(6)></script><script>alert(7)</script>"
+EVIL_DESCRIPTION = "<img src=x onerror=alert(8)>"
+
+
+def lambda_client(server: Server) -> Any:
+    import boto3
+    from botocore.config import Config
+    from api_support import KEY
+    return boto3.client("lambda", endpoint_url=server.url, region_name="us-east-1",
+                        aws_access_key_id=KEY, aws_secret_access_key=SECRET,
+                        config=Config(retries={"max_attempts": 1}, read_timeout=30))
+
+
+def _zip(source: str) -> bytes:
+    import io
+    import zipfile
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("app.py", source)
+    return buffer.getvalue()
+
+
+HOSTILE_HANDLER = _zip("def handler(event, context):\n"
+                       f"    print({EVIL_LOG!r})\n"
+                       "    if event.get('fail'):\n        raise ValueError('boom')\n"
+                       "    return {'ok': True}\n")
+
+
+def hostile_function(server: Server, name: str) -> dict[str, Any]:
+    """A function whose description and log line are hostile markup: invoked twice (one
+    error), versions 1 and 2, alias ``live`` on 2 with 25% routed to 1."""
+    from api_support import ROLE
+    lam = lambda_client(server)
+    created = lam.create_function(FunctionName=name, Runtime="python3.11", Role=ROLE,
+                                  Handler="app.handler", Description=EVIL_DESCRIPTION,
+                                  MemorySize=256, Timeout=7, Code={"ZipFile": HOSTILE_HANDLER})
+    for event in ({}, {"fail": True}):
+        lam.invoke(FunctionName=name, Payload=json.dumps(event))
+    lam.publish_version(FunctionName=name)
+    lam.update_function_configuration(FunctionName=name, Timeout=8)
+    lam.publish_version(FunctionName=name)
+    lam.create_alias(FunctionName=name, Name="live", FunctionVersion="2",
+                     RoutingConfig={"AdditionalVersionWeights": {"1": 0.25}})
+    return created

@@ -1,6 +1,7 @@
 """The dashboard in headless Chromium (Debian's ``chromium``, driven by Playwright): the live
 execution page follows a callback task from waiting to succeeded without a reload, and
-hostile state names, error names, causes and inputs render as text on every page."""
+hostile state names, error names, causes and inputs (and a function's description and log
+lines) render as text on every page."""
 from __future__ import annotations
 
 import json
@@ -10,7 +11,8 @@ from typing import Any, Iterator
 import pytest
 
 from api_support import ROLE, Server, definition, running_server, wait_status
-from dashboard_support import CALLBACK_TASK, chromium, signed_in_page, task_token
+from dashboard_support import (CALLBACK_TASK, EVIL_DESCRIPTION, EVIL_LOG, chromium,
+                               hostile_function, signed_in_page, task_token)
 
 EVIL_STATE = "<img src=x onerror=alert(1)>"
 EVIL_ERROR = "<img src=x onerror=alert(2)>"
@@ -122,4 +124,25 @@ def test_hostile_names_and_input_render_as_text_everywhere(server: Server, brows
     page.goto(f"{server.url}/ui/execution?arn={quote(EVIL_CAUSE)}")
     page.wait_for_selector("#app .error")
     _assert_inert(page)
+    page.close()
+
+
+def test_function_pages_show_logs_as_text(server: Server, browser: Any, tmp_path: Path) -> None:
+    hostile_function(server, "hostile-fn")
+    page = signed_in_page(browser, server, "/ui/functions")
+    page.wait_for_selector('#functions tr[data-function="hostile-fn"]')
+    row = page.locator('#functions tr[data-function="hostile-fn"]').inner_text()
+    assert "python3.11" in row and "256 MB" in row and "8 s" in row
+    _assert_inert(page, "hostile-fn")
+
+    page.click("text=hostile-fn")
+    page.wait_for_selector("#invocations pre.log")
+    _assert_inert(page, EVIL_LOG, EVIL_DESCRIPTION, "START RequestId:", "REPORT RequestId:",
+                  "2: 75%, 1: 25%")
+    assert page.locator("#code-sha").inner_text().endswith("=")
+    cli = page.locator("details.cli").text_content()
+    for words in ("sfn functions get hostile-fn", "sfn functions stats hostile-fn",
+                  "sfn functions logs hostile-fn", "sfn invoke hostile-fn --payload '{}'"):
+        assert words in cli
+    page.screenshot(path=str(tmp_path / "function.png"), full_page=True)
     page.close()

@@ -87,7 +87,8 @@ def create_app(api: Api, credentials: auth.Credentials) -> Starlette:
                         headers={"x-amzn-RequestId": request_id})
 
     from workflow.api.dashboard import routes as dashboard_routes
-    app = Starlette(routes=[*dashboard_routes(api, credentials),  # /ui/: the dashboard
+    service = next((r.service for r in routers if hasattr(r, "service")), None)
+    app = Starlette(routes=[*dashboard_routes(api, credentials, service),  # /ui/: dashboard
                             Route("/{path:path}", endpoint, methods=[
                                 "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"])])
     app.state.api = api

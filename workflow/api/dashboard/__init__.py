@@ -5,7 +5,7 @@
 - ``pages``    the HTML shells (boot JSON only; scripts and styles from ``static/``)
 - ``data``     the JSON API: AWS actions forwarded to their own handlers, plus the listing
                with filters (``query``), the graph and statuses (``detail``), a state's
-               visits and attempts (``steps``)
+               visits and attempts (``steps``); ``functions``: the functions pages' data
 - ``live``     server-sent events while an execution runs
 - ``routes``   the starlette routes; ``workflow.api.app`` mounts them before the AWS router
 """

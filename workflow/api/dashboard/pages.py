@@ -16,11 +16,14 @@ SECURITY_HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "n
                     "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY",
                     "Cache-Control": "no-store"}
 PAGES = {"machines": "State machines", "machine": "State machine",
-         "executions": "Executions", "execution": "Execution"}
+         "executions": "Executions", "execution": "Execution",
+         "functions": "Functions", "function": "Function"}
 SCRIPTS = {"machines": ("machines.js",), "machine": ("machines.js",),
-           "executions": ("executions.js",), "execution": ("panel.js", "execution.js")}
+           "executions": ("executions.js",), "execution": ("panel.js", "execution.js"),
+           "functions": ("functions.js",), "function": ("functions.js",)}
 _NAV = (("/ui/", "State machines", ("machines", "machine")),
-        ("/ui/executions", "Executions", ("executions", "execution")))
+        ("/ui/executions", "Executions", ("executions", "execution")),
+        ("/ui/functions", "Functions", ("functions", "function")))
 
 
 def boot_json(data: Any) -> str:
@@ -46,13 +49,12 @@ def _nav(page: str) -> str:
     links = "".join(f'<a href="{href}"{current if page in pages else ""}>'
                     f"{html.escape(label)}</a>" for href, label, pages in _NAV)
     return ('<header class="top"><a class="brand" href="/ui/">sfn</a><nav>' + links +
-            '<span class="soon" title="Functions pages come with the functions service">'
-            'Functions</span></nav><form method="post" action="/ui/logout">'
+            '</nav><form method="post" action="/ui/logout">'
             '<button class="link" type="submit">Sign out</button></form></header>')
 
 
 def page(name: str, boot: dict[str, Any]) -> Response:
-    """The shell of page ``name`` (machines, machine, executions, execution)."""
+    """The shell of page ``name`` (a key of ``PAGES``)."""
     body = (_head(PAGES[name]) +
             f'<script type="application/json" id="sfn-boot">{boot_json(boot)}</script>'
             + "".join(f'<script src="/ui/static/{script}" defer></script>'

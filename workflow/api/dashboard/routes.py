@@ -14,7 +14,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from workflow.api.auth import Credentials
-from workflow.api.dashboard import data, live, pages, session
+from workflow.api.dashboard import data, functions, live, pages, session
 from visualizer.styles import STYLES, css
 
 STATIC = Path(__file__).with_name("static")
@@ -57,14 +57,21 @@ def _guarded(creds: Credentials, handler: Endpoint, post: bool = False) -> Endpo
     return endpoint
 
 
-def routes(api: Any, creds: Credentials) -> list[BaseRoute]:
+def routes(api: Any, creds: Credentials, service: Any = None) -> list[BaseRoute]:
+    """``service``: the Lambda API's ``LambdaService`` (the function store), shared."""
+    if service is None:
+        from workflow.api.lambda_api.context import LambdaService
+        service = LambdaService()
     return [Route("/ui", lambda r: RedirectResponse("/ui/", 308)),
             Mount("/ui", routes=[
                 Route("/", _page(creds, "machines")),
                 Route("/machine", _page(creds, "machine", ("arn",))),
                 Route("/executions", _page(creds, "executions")),
                 Route("/execution", _page(creds, "execution", ("arn",))),
+                Route("/functions", _page(creds, "functions")),
+                Route("/function", _page(creds, "function", ("name",))),
                 *_session_routes(creds), *_api_routes(api, creds),
+                *_function_routes(service, creds),
                 Route("/static/status.css", _status_css),
                 Mount("/static", StaticFiles(directory=STATIC))])]
 
@@ -99,6 +106,18 @@ def _api_routes(api: Any, creds: Credentials) -> list[BaseRoute]:
             Route("/api/state", guarded(state)),
             Route("/api/live", guarded(stream)),
             Route("/api/action/{name}", guarded(action, post=True), methods=["POST"])]
+
+
+def _function_routes(service: Any, creds: Credentials) -> list[BaseRoute]:
+    async def listing(request: Request) -> Response:
+        return await run_in_threadpool(functions.function_list, service)
+
+    async def detail(request: Request) -> Response:
+        return await run_in_threadpool(functions.function_detail, service,
+                                       _param(request, "name"))
+
+    return [Route("/api/functions", _guarded(creds, listing)),
+            Route("/api/function", _guarded(creds, detail))]
 
 
 def _param(request: Request, name: str) -> str:
