@@ -33,17 +33,6 @@ EXPECTED_FAILURES: dict[tuple[str, str], str] = {
         "the shared core does not implement Map over a JSON object yet (see the embedded entry)"),
 }
 
-# (runner, case name) -> why the case is not run there at all: not a behaviour gap but a cost
-# the suite cannot pay. Each entry names where the same behaviour is covered on that runner.
-SKIPPED: dict[tuple[str, str], str] = {
-    ("celery", "history-limit-counts-across-waits"): (
-        "reaching 25,000 events through 12,500 Wait timers is ~12,500 timer round trips "
-        "through the broker (minutes); the Celery runner's history limit is covered by "
-        "celery:history-limit-endless-loop-fails-execution and its cross-step count by the "
-        "workers' max_history_events check"),
-}
-
-
 def load_cases() -> list[dict[str, Any]]:
     cases: list[dict[str, Any]] = []
     for path in sorted(CORPUS.glob("*.json")):
@@ -65,9 +54,6 @@ def _params() -> list[Any]:
         for case in CASES:
             reason = EXPECTED_FAILURES.get((runner, case["name"]))
             marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
-            skip = SKIPPED.get((runner, case["name"]))
-            if skip:
-                marks.append(pytest.mark.skip(reason=skip))
             params.append(pytest.param(runner, case, id=f"{runner}:{case['name']}", marks=marks))
     return params
 
