@@ -15,11 +15,10 @@ from typing import Any, Callable
 from workflow.api.activities import ActivityQueue, ActivityTask
 from workflow.interpreter import protocol as p
 from workflow.interpreter.resources import ACTIVITY, classify
-from workflow.runner import _mailbox
+from workflow.runner import _mailbox, execution_tasks
 from workflow.runner.clock import SystemClock
 from workflow.runner.embedded import ExecutionLoop, TaskHandler
 from workflow.runner.history import HistoryWriter, StoreHistoryWriter
-from workflow.runner.invocation_logs import keeping_logs, store_sink
 from workflow.store import ExecutionRecord, Store
 
 log = logging.getLogger("sfn.server")
@@ -53,7 +52,7 @@ class EmbeddedEngine:
         persistent = record.type == "STANDARD"
         history = StoreHistoryWriter(self.store, arn) if persistent else HistoryWriter()
         poll, on_park = _mailbox(self.store, arn) if persistent else (None, None)
-        tasks = self._logged(arn) if persistent else self.tasks
+        tasks = execution_tasks(self.tasks, arn, self.store if persistent else None)
         loop = ExecutionLoop(machine, p.Env(info, self.clock), tasks, history,
                              self.task_pool, poll, self._parker(arn, on_park))
         with self._lock:
@@ -92,7 +91,8 @@ class EmbeddedEngine:
         history = StoreHistoryWriter(self.store, arn)
         history.versions[""] = version
         poll, on_park = _mailbox(self.store, arn)
-        loop = ExecutionLoop(machine, p.Env(info, self.clock), self._logged(arn), history,
+        loop = ExecutionLoop(machine, p.Env(info, self.clock),
+                             execution_tasks(self.tasks, arn, self.store), history,
                              self.task_pool, poll, self._parker(arn, on_park))
         with self._lock:
             self.loops[arn] = loop
@@ -106,10 +106,6 @@ class EmbeddedEngine:
         finally:
             with self._lock:
                 self.loops.pop(arn, None)
-
-    def _logged(self, arn: str) -> TaskHandler:
-        """The tasks of a STANDARD execution: its functions' log lines go to the store."""
-        return keeping_logs(self.tasks, store_sink(self.store, arn))
 
     def _close(self, final: ExecutionRecord) -> None:
         self.store.commit(final.execution_arn, runs=[], events=[], execution={
