@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from workflow.errors import ExpressionSyntaxError
-from workflow.expressions.jsonpath import Path, parse_path_at
+from workflow.expressions.jsonpath import parse_path_at
 
 MAX_DEPTH = 10
 _NAME = re.compile(r"[A-Za-z0-9_.]+")

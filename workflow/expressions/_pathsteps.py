@@ -5,7 +5,7 @@ a list of steps, each mapping the list of current nodes to the list of next node
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from typing import Any, Callable
 
 from workflow.expressions._json import MISSING, is_number, json_equal
 from workflow.expressions._pathast import (

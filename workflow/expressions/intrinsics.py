@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Mapping
 
-from workflow.errors import ExpressionSyntaxError, StatesError
+from workflow.errors import ExpressionSyntaxError
 from workflow.expressions._intrinsic_functions import IMPLEMENTATIONS, Impl, fail, format_string
 from workflow.expressions._intrinsic_parse import RawCall, parse_call, split_template
 from workflow.expressions._intrinsic_specs import (

@@ -5,7 +5,6 @@ JSONata:   $states.input → Arguments → (work) → Output / Assign with $stat
 """
 from __future__ import annotations
 
-import json
 from typing import Any, Mapping
 
 from workflow import jsontext

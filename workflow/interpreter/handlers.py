@@ -1,7 +1,6 @@
 """What each state type does when entered, and when the thing it waits for arrives."""
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Callable
 
 from workflow.errors import StatesError
@@ -204,4 +203,4 @@ task_started = task.task_started
 children_done = containers.children_done
 
 __all__ = ["execute", "finish_with_result", "task_done", "timer_done", "children_done",
-           "restart_heartbeat", "task_started", "datetime"]
+           "restart_heartbeat", "task_started"]

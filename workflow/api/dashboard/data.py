@@ -10,7 +10,6 @@ import json
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from workflow.api import shapes
