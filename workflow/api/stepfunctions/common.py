@@ -9,7 +9,7 @@ import re
 import time
 from typing import Any, Callable, Sequence, TypeVar
 
-from workflow.api.errors import ApiError, invalid_name, invalid_token
+from workflow.api.errors import ApiError, invalid_name, invalid_token, missing_machine
 from workflow.runner import ACCOUNT, REGION
 
 Handler = Callable[[Any, dict[str, Any]], Any]
@@ -58,6 +58,16 @@ def check_arn(arn: str, kind: str) -> list[str]:
                        if len(parts) > 5 and parts[:3] == ["arn", "aws", "states"]
                        else f"Invalid Arn: '{arn}'")
     return parts[6:]
+
+
+def get_machine(api: Any, arn: str, kinds: tuple[str, ...] = ("machine",)) -> Any:
+    """The stored record of a state machine ARN (or, with ``kinds``, a version or alias);
+    StateMachineDoesNotExist otherwise."""
+    check_arn(arn, "stateMachine")
+    record = api.store.get_state_machine(arn)
+    if record is None or record.kind not in kinds:
+        raise missing_machine(arn)
+    return record
 
 
 def json_text(value: Any) -> str:

@@ -8,9 +8,9 @@ from typing import Any
 
 from workflow.api.errors import ApiError, missing_execution, validation
 from workflow.api.stepfunctions.common import (action, check_arn, check_name, decode_token,
+                                               get_machine,
                                                json_text, now, page, page_size,
                                                parse_json_field)
-from workflow.api.stepfunctions.machines import get_machine
 from workflow.api.stepfunctions.versions import resolve_target
 from workflow.interpreter import protocol as p
 from workflow.interpreter.core import iso

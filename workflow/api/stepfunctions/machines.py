@@ -6,10 +6,10 @@ import uuid
 from dataclasses import replace
 from typing import Any
 
-from workflow.api.errors import ApiError, invalid_arn, missing_machine, validation
+from workflow.api.errors import ApiError, invalid_arn, validation
 from workflow.api.stepfunctions import definitions
-from workflow.api.stepfunctions.common import (action, check_arn, check_name, machine_arn, now,
-                                               page, paginate)
+from workflow.api.stepfunctions.common import (action, check_arn, check_name, get_machine,
+                                               machine_arn, now, page, paginate)
 from workflow.api.stepfunctions.tags import tag_dict
 from workflow.diagnostics import aws_result
 from workflow.store import StateMachineRecord
@@ -27,14 +27,6 @@ def _check_role(arn: str) -> None:
 def _check_publish(body: dict[str, Any]) -> None:
     if body.get("versionDescription") is not None and not body.get("publish"):
         raise validation("Version description can only be set when publish is true")
-
-
-def get_machine(api: Any, arn: str, kinds: tuple[str, ...] = ("machine",)) -> StateMachineRecord:
-    check_arn(arn, "stateMachine")
-    record = api.store.get_state_machine(arn)
-    if record is None or record.kind not in kinds:
-        raise missing_machine(arn)
-    return record
 
 
 def _same_config(record: StateMachineRecord, body: dict[str, Any]) -> bool:

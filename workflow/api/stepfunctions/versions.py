@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from workflow.api.errors import ApiError, missing_machine, not_found, validation
-from workflow.api.stepfunctions.common import action, check_arn, now, page, paginate
+from workflow.api.stepfunctions.common import action, get_machine, now, page, paginate
 from workflow.store import StateMachineRecord
 
 MAX_VERSIONS, MAX_ALIASES = 1000, 100
@@ -49,18 +49,10 @@ def publish(api: Any, machine: StateMachineRecord, description: str | None) -> s
     return version.arn
 
 
-def _machine(api: Any, arn: str) -> StateMachineRecord:
-    check_arn(arn, "stateMachine")
-    record = api.store.get_state_machine(arn)
-    if record is None or record.kind != "machine":
-        raise missing_machine(arn)
-    return record
-
-
 @action("PublishStateMachineVersion")
 def publish_state_machine_version(api: Any, body: dict[str, Any]) -> dict[str, Any]:
     with api.lock:
-        machine = _machine(api, body["stateMachineArn"])
+        machine = get_machine(api, body["stateMachineArn"])
         expected = body.get("revisionId")
         if expected is not None and expected != (machine.revision_id or "INITIAL"):
             raise ApiError("ConflictException",
@@ -74,7 +66,7 @@ def publish_state_machine_version(api: Any, body: dict[str, Any]) -> dict[str, A
 
 @action("ListStateMachineVersions")
 def list_state_machine_versions(api: Any, body: dict[str, Any]) -> dict[str, Any]:
-    machine = _machine(api, body["stateMachineArn"])
+    machine = get_machine(api, body["stateMachineArn"])
     items, token = paginate(_versions(api, machine.arn)[::-1], body)
     return page(body, "stateMachineVersions", [
         {"stateMachineVersionArn": r.arn, "creationDate": r.creation_date} for r in items], token)
@@ -197,7 +189,7 @@ def delete_state_machine_alias(api: Any, body: dict[str, Any]) -> dict[str, Any]
 
 @action("ListStateMachineAliases")
 def list_state_machine_aliases(api: Any, body: dict[str, Any]) -> dict[str, Any]:
-    machine = _machine(api, body["stateMachineArn"])
+    machine = get_machine(api, body["stateMachineArn"])
     aliases = api.store.list_state_machines(kind="alias", parent_arn=machine.arn)
     items, token = paginate(aliases, body)
     return page(body, "stateMachineAliases", [
@@ -208,10 +200,7 @@ def resolve_target(api: Any, arn: str) -> tuple[StateMachineRecord, StateMachine
                                                  str | None]:
     """For a StartExecution ARN: (the machine, the record whose definition runs, alias ARN).
     An alias routes to one of its versions at random by weight."""
-    check_arn(arn, "stateMachine")
-    record = api.store.get_state_machine(arn)
-    if record is None or record.kind not in ("machine", "version", "alias"):
-        raise missing_machine(arn)
+    record = get_machine(api, arn, ("machine", "version", "alias"))
     if record.kind == "machine":
         return record, record, None
     alias = record.arn if record.kind == "alias" else None
