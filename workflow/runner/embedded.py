@@ -130,10 +130,16 @@ class ExecutionLoop:
     def _start_children(self, command: p.StartChildren) -> None:
         join = self.joins[command.run_id] = Join.open(command)
         parent = self.runs[command.run_id]
-        outer = ChainMap(parent.variables, self.outer.get(command.run_id) or {})
+        # The parent is blocked while its children run, so its scope is fixed: build it once.
+        join.scope = ChainMap(parent.variables, self.outer.get(command.run_id) or {})
+        self._launch_next(join)
+
+    def _launch_next(self, join: Join) -> None:
+        command = join.command
+        parent = self.runs[command.run_id]
         kind = "branch" if command.kind == "parallel" else "iteration"
         for spec in join.next_to_start():
-            self._launch(spec, parent, command.state, kind, outer)
+            self._launch(spec, parent, command.state, kind, join.scope)
 
     def _launch(self, spec: p.ChildSpec, parent: RunState, state: str, kind: str,
                 outer: Mapping[str, Any]) -> None:
@@ -166,11 +172,7 @@ class ExecutionLoop:
             self._cancel_children(run.parent)
             self.ready.append((run.parent, done))
             return
-        parent = self.runs[run.parent]
-        outer = ChainMap(parent.variables, self.outer.get(parent.run_id) or {})
-        kind = "branch" if join.command.kind == "parallel" else "iteration"
-        for spec in join.next_to_start():
-            self._launch(spec, parent, join.command.state, kind, outer)
+        self._launch_next(join)
 
     # ---- waiting -----------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 from workflow.interpreter import protocol as p
 from workflow.interpreter.containers import TOLERANCE_EXCEEDED, JoinPolicy
@@ -19,6 +19,7 @@ class Join:
     results: list[Any] = field(default_factory=list)
     failed: int = 0
     done: bool = False
+    scope: Mapping[str, Any] = field(default_factory=dict)   # variables the children read
 
     @classmethod
     def open(cls, command: p.StartChildren) -> "Join":
